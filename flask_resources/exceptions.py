@@ -1,0 +1,86 @@
+"""Error classes and :func:`abort`; nothing here touches the request."""
+
+from __future__ import annotations
+
+import typing as t
+from functools import cache
+
+from werkzeug.exceptions import HTTPException, default_exceptions
+from werkzeug.http import HTTP_STATUS_CODES
+
+if t.TYPE_CHECKING:
+    from werkzeug.sansio.response import Response
+
+
+class FlaskResourcesError(Exception):
+    """Root of every error raised by flask-resources."""
+
+
+class HTTPError(FlaskResourcesError, HTTPException):
+    """An HTTP error whose JSON body is given when it is raised.
+
+    :func:`abort` raises subclasses of this that are also the matching
+    Werkzeug exception, so ``except NotFound`` keeps working.
+
+    :param description: the human readable description Werkzeug shows.
+    :param response: a ready response to send instead of the JSON body.
+    :param data: the JSON body; ``None`` means ``{"message": description}``.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        description: str | None = None,
+        response: Response | None = None,
+        *,
+        data: t.Mapping[str, t.Any] | None = None,
+    ) -> None:
+        super().__init__(description=description, response=response)
+        self._data = dict(data) if data is not None else None
+
+    def get_data(self) -> dict[str, t.Any]:
+        """Return a fresh copy of the JSON body this error answers with."""
+        if self._data is not None:
+            return dict(self._data)
+        return {"message": self.description}
+
+    @property
+    def data(self) -> dict[str, t.Any]:
+        """The JSON body, as Flask-RESTful exposed it on aborted exceptions."""
+        return self.get_data()
+
+
+@cache
+def http_error_class(code: int) -> type[HTTPError]:
+    """Return the :class:`HTTPError` subclass for a status code.
+
+    The class also derives from Werkzeug's exception for that code (for
+    example :class:`~werkzeug.exceptions.NotFound`), so handlers and
+    ``except`` clauses written for Werkzeug's classes still match. Codes
+    Werkzeug has no class for get a plain subclass carrying the code.
+    """
+    base = default_exceptions.get(code)
+    if base is not None:
+        return type(base.__name__, (HTTPError, base), {"__module__": __name__})
+    if code not in HTTP_STATUS_CODES and not 400 <= code < 600:
+        raise LookupError(f"no HTTP error status {code!r}")
+    name = f"HTTPError{code}"
+    return type(name, (HTTPError,), {"code": code, "__module__": __name__})
+
+
+def abort(http_status_code: int, **kwargs: t.Any) -> t.NoReturn:
+    """Raise an HTTP error whose JSON body is ``kwargs``.
+
+    ``abort(404, message="No such cat")`` answers 404 with
+    ``{"message": "No such cat"}``. Without keyword arguments the body is
+    ``{"message": <the status's standard description>}``. The raised
+    exception is an instance of Werkzeug's class for the code.
+
+    :param http_status_code: the HTTP status, 4xx or 5xx.
+    :param kwargs: the JSON body.
+    """
+    cls = http_error_class(http_status_code)
+    message = kwargs.get("message")
+    description = message if isinstance(message, str) else None
+    raise cls(description, data=kwargs or None)
