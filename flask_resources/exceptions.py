@@ -84,3 +84,53 @@ def abort(http_status_code: int, **kwargs: t.Any) -> t.NoReturn:
     message = kwargs.get("message")
     description = message if isinstance(message, str) else None
     raise cls(description, data=kwargs or None)
+
+
+class RequestValidationError(HTTPError):
+    """Request data failed validation against a schema.
+
+    The JSON body has one shape for the whole package::
+
+        {"message": "<summary>", "errors": {"<location>": {"<field>": ["..."]}}}
+
+    The base class answers 400, as Flask-RESTful's parser did. Use
+    :func:`validation_error_class` to get the subclass for another status
+    (flask-resources raises the 422 one when the app sets
+    ``RESOURCES_VALIDATION_ERROR_STATUS = 422``); that subclass is also
+    Werkzeug's exception for the status, so handlers registered by code match.
+
+    :param message: the one-line summary.
+    :param errors: the messages, by location then by field.
+
+    .. versionadded:: 0.1
+    """
+
+    code = 400
+
+    def __init__(
+        self, message: str, errors: t.Mapping[str, t.Any] | None = None
+    ) -> None:
+        super().__init__(
+            message, data={"message": message, "errors": dict(errors or {})}
+        )
+
+    @property
+    def errors(self) -> dict[str, t.Any]:
+        """The messages, by location then by field."""
+        errors: dict[str, t.Any] = self.get_data()["errors"]
+        return errors
+
+
+@cache
+def validation_error_class(code: int) -> type[RequestValidationError]:
+    """Return the :class:`RequestValidationError` subclass for a status code.
+
+    The class also derives from :func:`http_error_class` of the code, so a
+    422 error is a :class:`~werkzeug.exceptions.UnprocessableEntity` too.
+
+    .. versionadded:: 0.1
+    """
+    base = http_error_class(code)
+    name = f"{RequestValidationError.__name__}{code}"
+    namespace = {"code": code, "__module__": __name__}
+    return type(name, (RequestValidationError, base), namespace)
