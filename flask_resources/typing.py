@@ -9,9 +9,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
 
 #: Headers as a resource method may return them.
-HeadersValue: t.TypeAlias = (
-    Headers | Mapping[str, t.Any] | Iterable[tuple[str, t.Any]]
-)
+HeadersValue: t.TypeAlias = Headers | Mapping[str, t.Any] | Iterable[tuple[str, t.Any]]
 
 #: A status code as a resource method may return it.
 StatusValue: t.TypeAlias = int | str

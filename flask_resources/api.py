@@ -1,0 +1,452 @@
+"""``Api``: binds resources to Flask apps and blueprints."""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+
+from flask import Blueprint, Flask, current_app, got_request_exception, request
+from flask import make_response as flask_make_response
+from flask import url_for as flask_url_for
+from flask.sansio.blueprints import BlueprintSetupState
+from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
+from werkzeug.wrappers import Response
+
+from . import errors
+from ._utils import unpack
+from .negotiation import JSON_MEDIATYPE, best_match
+from .negotiation import mediatypes as accept_mediatypes
+from .representations import output_json
+from .resource import Resource, check_async_support
+from .typing import AnyCallable, Decorator, HeadersValue, Representation
+
+R = t.TypeVar("R", bound=type[Resource])
+
+_URL_PART_KEYS = frozenset("bae")
+
+
+class _Registration(t.NamedTuple):
+    resource: type[Resource]
+    urls: tuple[str, ...]
+    endpoint: str
+    args: tuple[t.Any, ...]
+    kwargs: Mapping[str, t.Any]
+    rule_options: Mapping[str, t.Any]
+
+
+class Api:
+    """The entry point: resources are added to an Api, which is bound to a
+    Flask app or a :class:`~flask.Blueprint`.
+
+    ::
+
+        app = Flask(__name__)
+        api = Api(app)
+
+        class HelloWorld(Resource):
+            def get(self):
+                return {"hello": "world"}
+
+        api.add_resource(HelloWorld, "/")
+
+    With an app factory, create the Api without an app and call
+    :meth:`init_app` later; one Api may be bound to several apps, and an
+    app may hold several Apis. Per-app state lives in ``app.extensions``.
+
+    :param app: a Flask app or a Blueprint to bind to now.
+    :param prefix: prepended to every URL of this Api.
+    :param default_mediatype: answered when the client's ``Accept`` header
+        matches no representation; ``None`` answers 406 instead.
+    :param decorators: applied to every view function of this Api.
+    :param catch_all_404s: answer 404s for URLs no rule matches with JSON.
+    :param serve_challenge_on_401: add a ``WWW-Authenticate: Basic`` header
+        to 401 responses that have none.
+    :param url_part_order: the order of the blueprint prefix (``b``), the
+        Api prefix (``a``) and the resource URL (``e``) in each rule.
+    :param errors: maps exception class names to the JSON body, and the
+        ``status`` of the response, to answer with.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        app: Flask | Blueprint | None = None,
+        prefix: str = "",
+        default_mediatype: str | None = JSON_MEDIATYPE,
+        decorators: Iterable[Decorator] | None = None,
+        catch_all_404s: bool = False,
+        serve_challenge_on_401: bool = False,
+        url_part_order: str = "bae",
+        errors: Mapping[str, Mapping[str, t.Any]] | None = None,
+    ) -> None:
+        if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
+            raise ValueError(
+                f"url_part_order must order 'b', 'a' and 'e', not {url_part_order!r}"
+            )
+        self.representations: dict[str, Representation] = {JSON_MEDIATYPE: output_json}
+        self.urls: dict[str, str] = {}
+        self.prefix = prefix
+        self.default_mediatype = default_mediatype
+        self.decorators: list[Decorator] = list(decorators or ())
+        self.catch_all_404s = catch_all_404s
+        self.serve_challenge_on_401 = serve_challenge_on_401
+        self.url_part_order = url_part_order
+        self.errors: dict[str, Mapping[str, t.Any]] = dict(errors or {})
+        #: The endpoints of this Api's resources, without blueprint prefix.
+        self.endpoints: set[str] = set()
+        self.resources: list[_Registration] = []
+        self.app: Flask | None = None
+        self.blueprint: Blueprint | None = None
+        self._endpoint_of: dict[type[Resource], str] = {}
+        # The apps (and, for a blueprint, the setup state) this Api is bound
+        # to, so a resource added after binding is registered on each.
+        self._bound: weakref.WeakKeyDictionary[Flask, BlueprintSetupState | None] = (
+            weakref.WeakKeyDictionary()
+        )
+        if app is not None:
+            if isinstance(app, Flask):
+                self.app = app
+            self.init_app(app)
+
+    # -- binding -----------------------------------------------------------
+
+    def init_app(self, app: Flask | Blueprint) -> None:
+        """Bind this Api, and every resource added so far, to an app or a
+        blueprint. For a blueprint, the binding happens each time the
+        blueprint is registered on an app."""
+        if isinstance(app, Blueprint):
+            self.blueprint = app
+            app.record(self._bind_blueprint)
+        else:
+            self._bind(app, None)
+
+    def _bind_blueprint(self, setup_state: BlueprintSetupState) -> None:
+        self._bind(t.cast(Flask, setup_state.app), setup_state)
+
+    def _bind(self, app: Flask, setup_state: BlueprintSetupState | None) -> None:
+        state = errors.app_state(app)
+        if self not in state.apis:
+            state.apis.append(self)
+        self._bound[app] = setup_state
+        for registration in self.resources:
+            self._register(app, setup_state, registration)
+
+    # -- resources ---------------------------------------------------------
+
+    def add_resource(
+        self,
+        resource: type[Resource],
+        *urls: str,
+        endpoint: str | None = None,
+        resource_class_args: Iterable[t.Any] = (),
+        resource_class_kwargs: Mapping[str, t.Any] | None = None,
+        **rule_options: t.Any,
+    ) -> None:
+        """Route one or more URLs to a resource.
+
+        :param resource: the :class:`Resource` subclass.
+        :param urls: URL rules, as for :meth:`flask.Flask.add_url_rule`.
+        :param endpoint: the endpoint name; defaults to the lower-cased
+            class name.
+        :param resource_class_args: positional arguments for the resource's
+            constructor, given on every request.
+        :param resource_class_kwargs: keyword arguments for the resource's
+            constructor, given on every request.
+        :param rule_options: passed on to :meth:`flask.Flask.add_url_rule`.
+        """
+        if not urls:
+            raise TypeError("add_resource() needs at least one URL")
+        check_async_support(resource)
+        endpoint = endpoint or resource.__name__.lower()
+        registered = self._resource_at(endpoint)
+        if registered is not None and registered is not resource:
+            raise ValueError(
+                f"This endpoint ({endpoint}) is already set to the class"
+                f" {registered.__name__}."
+            )
+        registration = _Registration(
+            resource,
+            urls,
+            endpoint,
+            tuple(resource_class_args),
+            dict(resource_class_kwargs or {}),
+            rule_options,
+        )
+        self.resources.append(registration)
+        self.endpoints.add(endpoint)
+        self._endpoint_of[resource] = endpoint
+        # Flask-RESTful code reads the endpoint off the class.
+        resource.endpoint = endpoint  # type: ignore[attr-defined]
+        for url in urls:
+            self.urls[url] = endpoint
+        for app, setup_state in list(self._bound.items()):
+            self._register(app, setup_state, registration)
+
+    def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
+        """Decorator form of :meth:`add_resource`.
+
+        Example::
+
+            @api.resource("/cats/<int:cat_id>")
+            class Cat(Resource):
+                ...
+        """
+
+        def decorator(cls: R) -> R:
+            self.add_resource(cls, *urls, **kwargs)
+            return cls
+
+        return decorator
+
+    def _resource_at(self, endpoint: str) -> type[Resource] | None:
+        for registration in self.resources:
+            if registration.endpoint == endpoint:
+                return registration.resource
+        return None
+
+    def _register(
+        self,
+        app: Flask,
+        setup_state: BlueprintSetupState | None,
+        registration: _Registration,
+    ) -> None:
+        resource = registration.resource
+        endpoint = registration.endpoint
+        if setup_state is None:
+            full_endpoint = endpoint
+            blueprint_prefix = ""
+        else:
+            full_endpoint = (
+                f"{setup_state.name_prefix}.{setup_state.name}.{endpoint}".lstrip(".")
+            )
+            blueprint_prefix = setup_state.url_prefix or ""
+        existing = app.view_functions.get(full_endpoint)
+        if existing is not None:
+            if getattr(existing, "view_class", None) is not resource:
+                raise ValueError(
+                    f"This endpoint ({full_endpoint}) is already taken by another"
+                    " view function."
+                )
+            view = existing
+        else:
+            view = self._make_view(registration)
+        options = dict(registration.rule_options)
+        options.setdefault("methods", getattr(view, "methods", None))
+        for url in registration.urls:
+            rule = self._complete_url(url, blueprint_prefix)
+            if setup_state is None:
+                app.add_url_rule(rule, endpoint, view, **options)
+            else:
+                # The rule already carries the blueprint prefix where
+                # url_part_order puts it; stop Flask adding it again.
+                saved_prefix = setup_state.url_prefix
+                setup_state.url_prefix = None
+                try:
+                    setup_state.add_url_rule(rule, endpoint, view, **options)
+                finally:
+                    setup_state.url_prefix = saved_prefix
+        errors.app_state(app).endpoints[full_endpoint] = self
+
+    def _complete_url(self, url: str, blueprint_prefix: str) -> str:
+        parts = {"b": blueprint_prefix, "a": self.prefix, "e": url}
+        return "".join(parts[key] for key in self.url_part_order if parts[key])
+
+    def _make_view(self, registration: _Registration) -> AnyCallable:
+        """Build the view function for a resource, once, at registration."""
+        resource = registration.resource
+        class_args = registration.args
+        class_kwargs = registration.kwargs
+        make_response = self.make_response
+
+        if resource.init_every_request:
+
+            def dispatch(*args: t.Any, **kwargs: t.Any) -> t.Any:
+                instance = resource(*class_args, **class_kwargs)
+                return instance.dispatch_request(*args, **kwargs)
+
+        else:
+            shared = resource(*class_args, **class_kwargs)
+            dispatch = shared.dispatch_request
+
+        # MethodView's own `decorators` wrap the bare dispatch, as as_view does.
+        for decorator in resource.decorators:
+            dispatch = decorator(dispatch)
+
+        def view(*args: t.Any, **kwargs: t.Any) -> Response:
+            rv = dispatch(*args, **kwargs)
+            if isinstance(rv, Response):
+                return rv
+            data, code, headers = unpack(rv)
+            return make_response(data, code, headers)
+
+        view.__name__ = registration.endpoint
+        view.__doc__ = resource.__doc__
+        view.__module__ = resource.__module__
+        view.view_class = resource  # type: ignore[attr-defined]
+        view.methods = resource.methods  # type: ignore[attr-defined]
+        view.provide_automatic_options = (  # type: ignore[attr-defined]
+            resource.provide_automatic_options
+        )
+        wrapped: AnyCallable = view
+        for decorator in self.decorators:
+            wrapped = decorator(wrapped)
+        for attribute in ("view_class", "methods", "provide_automatic_options"):
+            if not hasattr(wrapped, attribute):
+                setattr(wrapped, attribute, getattr(view, attribute))
+        return wrapped
+
+    # -- responses ---------------------------------------------------------
+
+    def representation(
+        self, mediatype: str
+    ) -> Callable[[Representation], Representation]:
+        """Register a representation for a media type.
+
+        Example::
+
+            @api.representation("application/xml")
+            def output_xml(data, code, headers=None):
+                ...
+        """
+
+        def wrapper(func: Representation) -> Representation:
+            self.representations[mediatype] = func
+            return func
+
+        return wrapper
+
+    def make_response(
+        self,
+        data: t.Any,
+        code: t.Any = 200,
+        headers: HeadersValue | None = None,
+        *,
+        fallback_mediatype: str | None = None,
+    ) -> Response:
+        """Render ``data`` in the representation the client prefers.
+
+        Raises :class:`~werkzeug.exceptions.NotAcceptable` when nothing
+        matches and there is no default media type.
+        """
+        mediatype = best_match(
+            request.environ.get("HTTP_ACCEPT"),
+            tuple(self.representations),
+            fallback_mediatype or self.default_mediatype,
+        )
+        if mediatype is None:
+            raise NotAcceptable()
+        return self._render(mediatype, data, code, headers)
+
+    def _render(
+        self, mediatype: str, data: t.Any, code: t.Any, headers: HeadersValue | None
+    ) -> Response:
+        representation = self.representations.get(mediatype)
+        if representation is not None:
+            resp = representation(data, code, headers)
+            # output_json already sets exactly this header; skip the rewrite
+            # on the hot path.
+            if representation is not output_json or mediatype != JSON_MEDIATYPE:
+                resp.headers["Content-Type"] = mediatype
+            return resp
+        if mediatype == "text/plain":
+            resp = flask_make_response(str(data), code, headers or {})
+            resp.headers["Content-Type"] = "text/plain"
+            return resp
+        raise InternalServerError()
+
+    def mediatypes(self) -> list[str]:
+        """The media types the client accepts, most wanted first."""
+        return accept_mediatypes(request.environ.get("HTTP_ACCEPT"))
+
+    def url_for(self, resource: type[Resource], **values: t.Any) -> str:
+        """Build the URL of a resource, as :func:`flask.url_for` does for an
+        endpoint."""
+        endpoint = self._endpoint_of.get(resource) or resource.__name__.lower()
+        if self.blueprint is not None:
+            endpoint = f"{self.blueprint.name}.{endpoint}"
+        return flask_url_for(endpoint, **values)
+
+    def owns_endpoint(self, endpoint: str) -> bool:
+        """Whether ``endpoint`` (blueprint prefix included) is this Api's."""
+        if self.blueprint is not None:
+            prefix = f"{self.blueprint.name}."
+            if not endpoint.startswith(prefix):
+                return False
+            endpoint = endpoint[len(prefix) :]
+        return endpoint in self.endpoints
+
+    # -- errors ------------------------------------------------------------
+
+    def handle_error(self, e: Exception) -> Response:
+        """Answer an exception raised in one of this Api's routes with JSON.
+
+        Override it to change every error response of the Api. Outside
+        debug and testing, an unhandled exception is logged and answered
+        with a generic 500; with ``PROPAGATE_EXCEPTIONS`` it is re-raised,
+        as Flask does, unless :attr:`errors` names its class.
+        """
+        custom = self.errors.get(type(e).__name__)
+        if not isinstance(e, HTTPException):
+            if custom is None and _propagate_exceptions(current_app):
+                if sys.exc_info()[1] is e:
+                    raise
+                raise e
+            got_request_exception.send(
+                current_app._get_current_object(),  # type: ignore[attr-defined]
+                exception=e,
+            )
+        elif e.response is not None:
+            return e.get_response()
+
+        data, code, headers = errors.describe(e)
+        if code >= 500 and custom is None:
+            current_app.log_exception(
+                (type(e), e, t.cast(TracebackType, e.__traceback__))
+            )
+        if custom is not None:
+            data.update(custom)
+            code = custom.get("status", 500)
+        if code == 404 and current_app.config.get("ERROR_404_HELP", False):
+            message = data.get("message")
+            if message is None or isinstance(message, str):
+                data["message"] = errors.help_on_404(message)
+
+        resp = self._render(self._error_mediatype(), data, code, headers)
+        if resp.status_code == 401:
+            resp = self.unauthorized(resp)
+        return resp
+
+    def _error_mediatype(self) -> str:
+        """The media type to render an error in: what the client asked for
+        when the Api can render it, else the first representation; an
+        error is always rendered, never turned into another error."""
+        representations = self.representations
+        mediatype = best_match(
+            request.environ.get("HTTP_ACCEPT"),
+            tuple(representations),
+            self.default_mediatype,
+        )
+        if mediatype in representations or mediatype == "text/plain":
+            return mediatype
+        return next(iter(representations), "text/plain")
+
+    def unauthorized(self, response: Response) -> Response:
+        """Add a Basic challenge to a 401 response when the Api serves one
+        and the response has no challenge of its own."""
+        if self.serve_challenge_on_401 and "WWW-Authenticate" not in response.headers:
+            realm = current_app.config.get("HTTP_BASIC_AUTH_REALM", "flask-restful")
+            response.headers["WWW-Authenticate"] = f'Basic realm="{realm}"'
+        return response
+
+
+def _propagate_exceptions(app: Flask) -> bool:
+    """Whether Flask would re-raise an unhandled exception, as it decides in
+    :meth:`flask.Flask.handle_exception`."""
+    propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+    if propagate is None:
+        return bool(app.testing or app.debug)
+    return bool(propagate)

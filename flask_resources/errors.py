@@ -1,0 +1,138 @@
+"""Turn exceptions raised in API routes into JSON error responses.
+
+The handlers are registered with Flask's public
+:meth:`~flask.Flask.register_error_handler`, for :class:`Exception` and
+:class:`~werkzeug.exceptions.HTTPException`, only where the app has no
+handler of its own for those classes. Flask consults more specific
+handlers first (a status code, a subclass, a blueprint's), so the app's
+own ``errorhandler`` functions keep winning over ours.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing as t
+
+from flask import current_app, request
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.http import HTTP_STATUS_CODES
+
+from .exceptions import HTTPError
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+    from flask.typing import ResponseReturnValue
+
+    from .api import Api
+
+EXTENSION_KEY = "flask-resources"
+
+_RULE_VARIABLES = re.compile(r"<[^>]*>")
+
+
+class AppState:
+    """What flask-resources keeps on each app, in ``app.extensions``."""
+
+    def __init__(self) -> None:
+        #: Full endpoint name (with blueprint prefix) -> the Api owning it.
+        self.endpoints: dict[str, Api] = {}
+        #: Every Api bound to the app, in the order they were bound.
+        self.apis: list[Api] = []
+
+
+def app_state(app: Flask) -> AppState:
+    """Return the app's :class:`AppState`, installing the error handlers the
+    first time an Api is bound to the app."""
+    state: AppState | None = app.extensions.get(EXTENSION_KEY)
+    if state is None:
+        state = app.extensions[EXTENSION_KEY] = AppState()
+        app_handlers = app.error_handler_spec[None][None]
+        for exc_class in (HTTPException, Exception):
+            if exc_class not in app_handlers:
+                app.register_error_handler(exc_class, handle_exception)
+    return state
+
+
+def owning_api(e: BaseException) -> Api | None:
+    """Return the Api whose route the current request was for, if any."""
+    state: AppState | None = current_app.extensions.get(EXTENSION_KEY)
+    if state is None:
+        return None
+    rule = request.url_rule
+    if rule is not None:
+        return state.endpoints.get(t.cast(str, rule.endpoint))
+    if isinstance(e, MethodNotAllowed) and e.valid_methods:
+        # The URL exists for other verbs: the owner is whoever routes those.
+        adapter = current_app.create_url_adapter(request)
+        try:
+            matched, _ = adapter.match(  # type: ignore[union-attr]
+                method=next(iter(e.valid_methods)), return_rule=True
+            )
+        except HTTPException:
+            return None
+        return state.endpoints.get(t.cast(str, matched.endpoint))
+    if isinstance(e, NotFound):
+        for api in state.apis:
+            if api.catch_all_404s:
+                return api
+    return None
+
+
+def handle_exception(e: Exception) -> ResponseReturnValue:
+    """The error handler registered on the app.
+
+    Errors in an Api's routes go to that Api's
+    :meth:`~flask_resources.Api.handle_error`. Anything else gets Flask's
+    own treatment: HTTP errors render Flask's HTML page and other
+    exceptions are re-raised for Flask's 500 handling.
+    """
+    api = owning_api(e)
+    if api is not None:
+        return api.handle_error(e)
+    if isinstance(e, HTTPException):
+        return e
+    raise e
+
+
+def describe(e: BaseException) -> tuple[dict[str, t.Any], int, Headers]:
+    """Return the JSON body, status and headers that answer an exception.
+
+    An :class:`~flask_resources.HTTPError` gives its own body; any other
+    HTTP exception gives ``{"message": description}`` (a ``data``
+    attribute, as Flask-RESTful code sets on its own exceptions, wins),
+    and keeps its headers, such as ``Allow`` on 405. Anything else is a
+    500 whose message says nothing about the exception.
+    """
+    if isinstance(e, HTTPException):
+        code = e.code or 500
+        headers = Headers(e.get_headers())
+        headers.remove("Content-Type")
+        if isinstance(e, HTTPError):
+            data = e.get_data()
+        else:
+            legacy = getattr(e, "data", None)
+            if isinstance(legacy, dict):
+                data = dict(legacy)
+            else:
+                data = {"message": e.description or HTTP_STATUS_CODES.get(code, "")}
+        return data, code, headers
+    return {"message": HTTP_STATUS_CODES[500]}, 500, Headers()
+
+
+def help_on_404(message: str | None) -> str | None:
+    """Append a "did you mean" hint naming routes close to the request path."""
+    rules = {
+        _RULE_VARIABLES.sub("", rule.rule): rule.rule
+        for rule in current_app.url_map.iter_rules()
+    }
+    matches = difflib.get_close_matches(request.path, list(rules))
+    if not matches:
+        return message
+    prefix = message.rstrip(".") + ". " if message else ""
+    return (
+        f"{prefix}You have requested this URI [{request.path}] but did you mean "
+        + " or ".join(rules[match] for match in matches)
+        + " ?"
+    )

@@ -1,0 +1,116 @@
+"""``Resource``: a :class:`~flask.views.MethodView` whose verbs return data."""
+
+from __future__ import annotations
+
+import inspect
+import typing as t
+from collections.abc import Mapping
+
+from flask import current_app, request
+from flask.views import MethodView
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.wrappers import Response
+
+from ._utils import unpack
+from .exceptions import FlaskResourcesError
+from .negotiation import best_match
+from .typing import Decorator, Representation
+
+
+class Resource(MethodView):
+    """A REST resource: define ``get``, ``post``, ``put``, ``patch``,
+    ``delete`` (plain or ``async def``) and register the class with
+    :meth:`Api.add_resource <flask_resources.Api.add_resource>`.
+
+    A verb returns a body (anything the representation can serialise),
+    ``(body, status)``, ``(body, status, headers)`` or a ready
+    :class:`~werkzeug.wrappers.Response`::
+
+        class Cat(Resource):
+            def get(self, cat_id):
+                return {"id": cat_id, "name": "Tom"}
+
+            def delete(self, cat_id):
+                return "", 204
+
+    .. versionadded:: 0.1
+    """
+
+    #: Media type -> representation for this resource only; it wins over
+    #: the Api's when the client's ``Accept`` header asks for one of them.
+    representations: t.ClassVar[Mapping[str, Representation] | None] = None
+
+    #: Decorators applied to every verb method, or a mapping from a lower
+    #: case verb (``"get"``) to the decorators for that verb only.
+    method_decorators: t.ClassVar[
+        t.Sequence[Decorator] | Mapping[str, t.Sequence[Decorator]]
+    ] = []
+
+    #: Lower case names of the verbs defined with ``async def``; filled in
+    #: for each subclass when it is defined.
+    _async_verbs: t.ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._async_verbs = frozenset(
+            name
+            for name in ("get", "post", "put", "patch", "delete", "head", "options")
+            if inspect.iscoroutinefunction(getattr(cls, name, None))
+        )
+
+    def dispatch_request(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        """Call the method for the request's verb and return what it returns.
+
+        When this resource has its own :attr:`representations` and the
+        client asks for one of them, the result is rendered here; otherwise
+        the :class:`~flask_resources.Api` renders it.
+        """
+        verb = request.method.lower()
+        meth = getattr(self, verb, None)
+        if meth is None and verb == "head":
+            verb = "get"
+            meth = getattr(self, "get", None)
+        if meth is None:
+            # Only reachable when the rule was given methods the class lacks.
+            raise MethodNotAllowed(valid_methods=sorted(self.methods or ()))
+
+        decorators = self.method_decorators
+        if decorators:
+            if isinstance(decorators, Mapping):
+                decorators = decorators.get(verb, ())
+            for decorator in decorators:
+                meth = decorator(meth)
+            meth = current_app.ensure_sync(meth)
+        elif verb in self._async_verbs:
+            meth = current_app.async_to_sync(meth)
+
+        rv = meth(*args, **kwargs)
+        if isinstance(rv, Response):
+            return rv
+
+        representations = self.representations
+        if representations:
+            mediatype = best_match(
+                request.environ.get("HTTP_ACCEPT"), tuple(representations), None
+            )
+            if mediatype is not None:
+                data, code, headers = unpack(rv)
+                resp = representations[mediatype](data, code, headers)
+                resp.headers["Content-Type"] = mediatype
+                return resp
+        return rv
+
+
+def check_async_support(resource: type[Resource]) -> None:
+    """Fail at registration, not at the first request, when a resource has
+    ``async def`` verbs and asgiref (the ``async`` extra) is missing."""
+    if not resource._async_verbs:
+        return
+    try:
+        import asgiref.sync  # noqa: F401
+    except ImportError:
+        raise FlaskResourcesError(
+            f"{resource.__name__} defines async methods"
+            f" ({', '.join(sorted(resource._async_verbs))}), which need the"
+            " 'async' extra: pip install 'flask-resources[async]'"
+        ) from None

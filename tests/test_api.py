@@ -1,0 +1,318 @@
+"""Api: binding to apps and blueprints, registration, url_for, rendering."""
+
+from __future__ import annotations
+
+import functools
+import typing as t
+
+import pytest
+from flask import Blueprint, Flask, Response
+
+from flask_resources import Api, Resource
+
+
+class Hello(Resource):
+    def get(self) -> t.Any:
+        return {"hello": "world"}
+
+
+class Item(Resource):
+    def get(self, item_id: int) -> t.Any:
+        return {"id": item_id}
+
+
+def test_quickstart(app: Flask) -> None:
+    api = Api(app)
+    api.add_resource(Hello, "/")
+    resp = app.test_client().get("/")
+    assert resp.status_code == 200
+    assert resp.get_json() == {"hello": "world"}
+
+
+def test_init_app_later_registers_earlier_resources() -> None:
+    api = Api()
+    api.add_resource(Hello, "/")
+
+    def create_app() -> Flask:
+        app = Flask(__name__)
+        api.init_app(app)
+        return app
+
+    first, second = create_app(), create_app()
+    assert first.test_client().get("/").get_json() == {"hello": "world"}
+    assert second.test_client().get("/").get_json() == {"hello": "world"}
+    assert api.app is None
+    assert "flask-resources" in first.extensions
+
+
+def test_resource_added_after_init_app_reaches_every_app() -> None:
+    api = Api()
+    apps = [Flask(__name__), Flask(__name__)]
+    for app in apps:
+        api.init_app(app)
+    api.add_resource(Hello, "/late")
+    for app in apps:
+        assert app.test_client().get("/late").status_code == 200
+
+
+def test_several_apis_on_one_app(app: Flask) -> None:
+    v1 = Api(app, prefix="/v1")
+    v2 = Api(app, prefix="/v2", default_mediatype=None)
+    v1.add_resource(Hello, "/hello", endpoint="v1_hello")
+    v2.add_resource(Hello, "/hello", endpoint="v2_hello")
+    client = app.test_client()
+    assert client.get("/v1/hello").get_json() == {"hello": "world"}
+    assert client.get("/v1/hello", headers={"Accept": "text/x-nope"}).status_code == 200
+    assert client.get("/v2/hello", headers={"Accept": "text/x-nope"}).status_code == 406
+    assert v1.owns_endpoint("v1_hello")
+    assert not v1.owns_endpoint("v2_hello")
+
+
+def test_several_urls_one_resource(client: t.Any, api: Api) -> None:
+    api.add_resource(Hello, "/", "/hello", "/hi")
+    for url in ("/", "/hello", "/hi"):
+        assert client.get(url).get_json() == {"hello": "world"}
+    assert api.urls == {"/": "hello", "/hello": "hello", "/hi": "hello"}
+
+
+def test_same_resource_added_twice_keeps_both_urls(client: t.Any, api: Api) -> None:
+    api.add_resource(Hello, "/a")
+    api.add_resource(Hello, "/b")
+    assert client.get("/a").status_code == client.get("/b").status_code == 200
+
+
+def test_endpoint_clash_is_an_error(api: Api) -> None:
+    class Other(Resource):
+        def get(self) -> t.Any:
+            return {}
+
+    api.add_resource(Hello, "/hello", endpoint="shared")
+    with pytest.raises(ValueError, match=r"This endpoint \(shared\) is already set"):
+        api.add_resource(Other, "/other", endpoint="shared")
+
+
+def test_endpoint_taken_by_plain_view_is_an_error(app: Flask, api: Api) -> None:
+    app.add_url_rule("/plain", "hello", lambda: "plain")
+    with pytest.raises(ValueError, match="already taken"):
+        api.add_resource(Hello, "/")
+
+
+def test_add_resource_needs_a_url(api: Api) -> None:
+    with pytest.raises(TypeError):
+        api.add_resource(Hello)
+
+
+def test_resource_decorator(client: t.Any, api: Api) -> None:
+    @api.resource("/items/<int:item_id>", endpoint="thing")
+    class Thing(Resource):
+        def get(self, item_id: int) -> t.Any:
+            return {"id": item_id}
+
+    assert client.get("/items/3").get_json() == {"id": 3}
+    assert Thing.endpoint == "thing"  # type: ignore[attr-defined]
+
+
+def test_rule_options_reach_flask(client: t.Any, api: Api) -> None:
+    api.add_resource(Hello, "/items/", strict_slashes=False)
+
+    class Paged(Resource):
+        def get(self, page: int) -> t.Any:
+            return {"page": page}
+
+    api.add_resource(Paged, "/pages/", defaults={"page": 1})
+    api.add_resource(Paged, "/pages/<int:page>")
+    assert client.get("/pages/").get_json() == {"page": 1}
+    assert client.get("/pages/5").get_json() == {"page": 5}
+    assert client.get("/items").status_code == 200
+
+
+def test_url_for(app: Flask, api: Api) -> None:
+    api.add_resource(Item, "/items/<int:item_id>")
+    api.add_resource(Hello, "/hi", endpoint="greeting")
+    with app.test_request_context():
+        assert api.url_for(Item, item_id=4) == "/items/4"
+        assert api.url_for(Hello) == "/hi"
+        assert (
+            api.url_for(Item, item_id=4, _external=True) == "http://localhost/items/4"
+        )
+
+
+def test_prefix(app: Flask) -> None:
+    api = Api(app, prefix="/api")
+    api.add_resource(Hello, "/hello")
+    assert app.test_client().get("/api/hello").status_code == 200
+    assert app.test_client().get("/hello").status_code == 404
+
+
+def test_blueprint_api(app: Flask) -> None:
+    bp = Blueprint("bp", __name__, url_prefix="/bp")
+    api = Api(bp, prefix="/api")
+    api.add_resource(Hello, "/hello")
+    api.add_resource(Item, "/items/<int:item_id>")
+    app.register_blueprint(bp)
+    client = app.test_client()
+    assert client.get("/bp/api/hello").get_json() == {"hello": "world"}
+    with app.test_request_context():
+        assert api.url_for(Item, item_id=2) == "/bp/api/items/2"
+    assert "bp.hello" in app.view_functions
+    assert api.owns_endpoint("bp.hello")
+    assert not api.owns_endpoint("hello")
+    # Errors in the blueprint's API routes are JSON too.
+    resp = client.post("/bp/api/hello")
+    assert resp.status_code == 405
+    assert resp.is_json
+
+
+def test_blueprint_init_app_and_registration_prefix(app: Flask) -> None:
+    bp = Blueprint("bp", __name__)
+    api = Api()
+    api.add_resource(Hello, "/hello")
+    api.init_app(bp)
+    app.register_blueprint(bp, url_prefix="/mounted")
+    assert app.test_client().get("/mounted/hello").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("order", "url"),
+    [("bae", "/bp/api/hello"), ("abe", "/api/bp/hello"), ("eab", "/hello/api/bp")],
+)
+def test_url_part_order(app: Flask, order: str, url: str) -> None:
+    bp = Blueprint("bp", __name__, url_prefix="/bp")
+    api = Api(bp, prefix="/api", url_part_order=order)
+    api.add_resource(Hello, "/hello")
+    app.register_blueprint(bp)
+    assert app.test_client().get(url).status_code == 200
+
+
+def test_url_part_order_is_checked() -> None:
+    with pytest.raises(ValueError, match="url_part_order"):
+        Api(url_part_order="bax")
+
+
+def test_api_decorators_wrap_every_view(app: Flask) -> None:
+    def add_header(view: t.Callable[..., Response]) -> t.Callable[..., Response]:
+        @functools.wraps(view)
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+            resp = view(*args, **kwargs)
+            resp.headers["X-Api"] = "decorated"
+            return resp
+
+        return wrapper
+
+    api = Api(app, decorators=[add_header])
+    api.add_resource(Hello, "/")
+    api.add_resource(Item, "/items/<int:item_id>")
+    client = app.test_client()
+    assert client.get("/").headers["X-Api"] == "decorated"
+    assert client.get("/items/1").headers["X-Api"] == "decorated"
+
+
+def test_api_decorator_without_wraps_keeps_methods(app: Flask) -> None:
+    def bare(view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    class Poster(Resource):
+        def post(self) -> t.Any:
+            return {"posted": True}
+
+    api = Api(app, decorators=[bare])
+    api.add_resource(Poster, "/post")
+    assert app.test_client().post("/post").get_json() == {"posted": True}
+
+
+def test_representation_decorator(client: t.Any, api: Api) -> None:
+    @api.representation("text/csv")
+    def output_csv(data: t.Any, code: int, headers: t.Any = None) -> Response:
+        body = ",".join(str(value) for value in data.values())
+        return Response(body, status=code, headers=headers)
+
+    api.add_resource(Hello, "/")
+    resp = client.get("/", headers={"Accept": "text/csv"})
+    assert resp.data == b"world"
+    assert resp.headers["Content-Type"] == "text/csv"
+    assert client.get("/", headers={"Accept": "application/json"}).is_json
+
+
+def test_representations_replaced_wholesale(app: Flask) -> None:
+    def output_text(data: t.Any, code: int, headers: t.Any = None) -> Response:
+        return Response(repr(data), status=code, headers=headers)
+
+    app.config["TESTING"] = False
+    api = Api(app)
+    api.representations = {"text/x-repr": output_text}
+    api.add_resource(Hello, "/")
+    client = app.test_client()
+    resp = client.get("/", headers={"Accept": "text/x-repr"})
+    assert resp.data == b"{'hello': 'world'}"
+    assert resp.headers["Content-Type"] == "text/x-repr"
+    # The default media type has no representation left: as in
+    # Flask-RESTful that is a 500, rendered in a representation there is.
+    resp = client.get("/")
+    assert resp.status_code == 500
+    assert resp.headers["Content-Type"] == "text/x-repr"
+
+
+def test_text_plain_default_mediatype(app: Flask) -> None:
+    api = Api(app, default_mediatype="text/plain")
+    api.add_resource(Hello, "/")
+    resp = app.test_client().get("/", headers={"Accept": "text/plain"})
+    assert resp.headers["Content-Type"] == "text/plain"
+    assert resp.data == b"{'hello': 'world'}"
+
+
+def test_unknown_default_mediatype_is_a_500(app: Flask) -> None:
+    app.config["TESTING"] = False
+    api = Api(app, default_mediatype="application/x-unknown")
+    api.add_resource(Hello, "/")
+    resp = app.test_client().get("/", headers={"Accept": "application/x-unknown"})
+    assert resp.status_code == 500
+    assert resp.get_json()["message"].startswith("The server encountered an internal")
+
+
+def test_make_response_and_mediatypes(app: Flask, api: Api) -> None:
+    headers = {"Accept": "text/html;q=0.5, application/json"}
+    with app.test_request_context(headers=headers):
+        resp = api.make_response({"a": 1}, 201, {"X-A": "b"})
+        assert resp.status_code == 201
+        assert resp.headers["X-A"] == "b"
+        assert resp.get_json() == {"a": 1}
+        assert api.mediatypes() == ["application/json", "text/html"]
+
+
+def test_restful_json_settings(app: Flask, api: Api) -> None:
+    app.config["RESTFUL_JSON"] = {"sort_keys": True, "separators": (",", ":")}
+
+    class Unsorted(Resource):
+        def get(self) -> t.Any:
+            return {"b": 1, "a": 2}
+
+    api.add_resource(Unsorted, "/")
+    assert app.test_client().get("/").data == b'{"a":2,"b":1}\n'
+
+
+def test_debug_indents(app: Flask, api: Api) -> None:
+    app.debug = True
+    api.add_resource(Hello, "/")
+    assert app.test_client().get("/").data == b'{\n    "hello": "world"\n}\n'
+
+
+def test_orjson_encoder(app: Flask, api: Api) -> None:
+    app.config["RESOURCES_JSON_ENCODER"] = "orjson"
+
+    class Mixed(Resource):
+        def get(self) -> t.Any:
+            return {"b": [1, 2.5, None, True], "a": "é"}
+
+        def post(self) -> t.Any:
+            # orjson rejects non-string keys; the stdlib encoder takes over.
+            return {1: "one"}
+
+    api.add_resource(Mixed, "/")
+    client = app.test_client()
+    resp = client.get("/")
+    assert resp.data == '{"b":[1,2.5,null,true],"a":"é"}\n'.encode()
+    assert resp.headers["Content-Type"] == "application/json"
+    assert client.post("/").get_json() == {"1": "one"}
