@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from marshmallow import fields
 from werkzeug.exceptions import BadRequest, UnprocessableEntity
 
+from flask_resources import Api, Resource
 from flask_resources.exceptions import HTTPError, RequestValidationError
 from flask_resources.schemas import use_args, use_kwargs
 
@@ -590,3 +591,108 @@ def test_vendor_json_media_type(app: Flask, client: FlaskClient) -> None:
         "/cats", data='{"name": "Tom"}', content_type="application/merge-patch+json"
     )
     assert response.json == {"args": [{"name": "Tom", "age": 1}], "kwargs": {}}
+
+
+# -- end to end through Api and Resource -------------------------------------
+
+
+class CatListQuery(ma.Schema):
+    limit = fields.Int(load_default=20, validate=ma.validate.Range(min=1))
+
+
+def cats_app() -> tuple[Flask, dict[int, dict[str, t.Any]]]:
+    """The schema version of the /cats API in docs/guide/schemas.md."""
+    cats = {1: {"id": 1, "name": "Tom", "age": 3}}
+
+    class CatList(Resource):
+        @use_args(CatListQuery, location="query")
+        def get(self, query: dict[str, t.Any]) -> t.Any:
+            return list(cats.values())[: query["limit"]]
+
+        @use_args(CatSchema)
+        def post(self, cat: dict[str, t.Any]) -> t.Any:
+            cat["id"] = max(cats, default=0) + 1
+            cats[cat["id"]] = cat
+            return cat, 201
+
+    class Cat(Resource):
+        method_decorators = {"put": [use_kwargs(CatSchema)]}
+
+        async def patch(self, cat_id: int) -> t.Any:
+            return await self.update(cat_id)
+
+        @use_args(CatSchema(partial=True), arg_name="changes")
+        async def update(self, cat_id: int, changes: dict[str, t.Any]) -> t.Any:
+            cats[cat_id].update(changes)
+            return cats[cat_id]
+
+        def put(self, cat_id: int, name: str, age: int) -> t.Any:
+            cats[cat_id] = {"id": cat_id, "name": name, "age": age}
+            return cats[cat_id]
+
+    app = Flask(__name__)
+    api = Api(app)
+    api.add_resource(CatList, "/cats")
+    api.add_resource(Cat, "/cats/<int:cat_id>")
+    return app, cats
+
+
+def test_cats_api() -> None:
+    app, cats = cats_app()
+    client = app.test_client()
+    assert client.get("/cats").json == [{"id": 1, "name": "Tom", "age": 3}]
+    response = client.post("/cats", json={"name": "Kit"})
+    assert response.status_code == 201
+    assert response.json == {"id": 2, "name": "Kit", "age": 1}
+    assert client.get("/cats?limit=1").json == [{"id": 1, "name": "Tom", "age": 3}]
+    assert client.put("/cats/2", json={"name": "Kat", "age": 4}).json == {
+        "id": 2,
+        "name": "Kat",
+        "age": 4,
+    }
+    assert cats[2] == {"id": 2, "name": "Kat", "age": 4}
+
+
+def test_cats_api_async_verb() -> None:
+    app, cats = cats_app()
+    client = app.test_client()
+    # An async verb calling an async method decorated with use_args.
+    response = client.patch("/cats/1", json={"age": 5})
+    assert response.json == {"id": 1, "name": "Tom", "age": 5}
+    response = client.patch("/cats/1", json={"age": "x"})
+    assert response.status_code == 400
+    assert response.json["errors"] == {"json": {"age": ["Not a valid integer."]}}
+
+
+@pytest.mark.parametrize(("status", "testing"), [(400, True), (422, False)])
+def test_cats_api_errors(status: int, testing: bool) -> None:
+    app, cats = cats_app()
+    app.config["TESTING"] = testing
+    app.config["RESOURCES_VALIDATION_ERROR_STATUS"] = status
+    client = app.test_client()
+    response = client.get("/cats?limit=0")
+    assert response.status_code == status
+    assert response.json == {
+        "message": "Invalid query string: invalid field 'limit'.",
+        "errors": {"query": {"limit": ["Must be greater than or equal to 1."]}},
+    }
+    response = client.post("/cats", json={"name": "Kit", "is_admin": True})
+    assert response.status_code == status
+    assert response.json["message"] == "Invalid JSON body: unknown field 'is_admin'."
+    response = client.put("/cats/1", json={"age": 2})
+    assert response.status_code == status
+    assert response.json["errors"] == {
+        "json": {"name": ["Missing data for required field."]}
+    }
+    bad_bodies = [
+        ("{", "application/json", 400),
+        (b"\xff", "application/json", 400),
+        ("[" * 50_000, "application/json", 400),
+        ('["Kit"]', "application/json", status),
+        ("name=Kit", "application/x-www-form-urlencoded", 415),
+    ]
+    for body, content_type, expected in bad_bodies:
+        response = client.post("/cats", data=body, content_type=content_type)
+        assert response.status_code == expected, body
+        assert response.is_json
+    assert list(cats) == [1]
