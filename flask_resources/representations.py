@@ -11,6 +11,7 @@ from werkzeug.datastructures import Headers
 from .typing import HeadersValue
 
 if t.TYPE_CHECKING:
+    from flask import Flask
     from werkzeug.wrappers import Response
 
 try:  # The `speed` extra: orjson encodes several times faster than json.
@@ -26,40 +27,38 @@ ENCODER_CONFIG_KEY = "RESOURCES_JSON_ENCODER"
 _ORJSON_OPTIONS = 0 if orjson is None else orjson.OPT_APPEND_NEWLINE
 
 
-def _response(body: str | bytes, code: t.Any, headers: HeadersValue | None) -> Response:
-    if isinstance(headers, Headers):
-        # Werkzeug adopts a Headers object as is; don't write into the caller's.
-        headers = headers.copy()
-    return current_app.response_class(
-        body, status=code, headers=headers or None, content_type="application/json"
-    )
-
-
-def dumps(data: t.Any) -> str | bytes:
+def dumps(data: t.Any, app: Flask | None = None) -> str | bytes:
     """Serialise ``data`` the way :func:`output_json` does, newline included.
 
     ``RESTFUL_JSON`` settings (keyword arguments for :func:`json.dumps`) are
     honoured, as in Flask-RESTful, and in debug mode the output is indented.
     With ``RESOURCES_JSON_ENCODER = "orjson"`` and neither of those, orjson
     encodes; a value it cannot encode falls back to :func:`json.dumps`.
+
+    :param data: what to encode.
+    :param app: the app whose config applies; the current app by default.
     """
-    config = current_app.config
+    if app is None:
+        app = t.cast("Flask", current_app._get_current_object())  # type: ignore[attr-defined]
+    config = app.config
     settings = config.get("RESTFUL_JSON")
-    if config.get(ENCODER_CONFIG_KEY) == "orjson" and not settings:
-        if orjson is None:
-            raise RuntimeError(
-                f"{ENCODER_CONFIG_KEY} = 'orjson' needs the 'speed' extra:"
-                " pip install 'flask-resources[speed]'"
-            )
-        if not current_app.debug:
+    debug = app.debug
+    if not settings and not debug:
+        if config.get(ENCODER_CONFIG_KEY) == "orjson":
+            if orjson is None:
+                raise RuntimeError(
+                    f"{ENCODER_CONFIG_KEY} = 'orjson' needs the 'speed' extra:"
+                    " pip install 'flask-resources[speed]'"
+                )
             try:
                 return orjson.dumps(data, option=_ORJSON_OPTIONS)
             except TypeError:
                 pass
+        # Flask-RESTful ends every body with a newline; so do we.
+        return json.dumps(data) + "\n"
     options = dict(settings) if settings else {}
-    if current_app.debug:
+    if debug:
         options.setdefault("indent", 4)
-    # Flask-RESTful ends every body with a newline; so do we.
     return json.dumps(data, **options) + "\n"
 
 
@@ -72,4 +71,13 @@ def output_json(
     :param code: the HTTP status.
     :param headers: extra response headers.
     """
-    return _response(dumps(data), code, headers)
+    app = t.cast("Flask", current_app._get_current_object())  # type: ignore[attr-defined]
+    if isinstance(headers, Headers):
+        # Werkzeug adopts a Headers object as is; don't write into the caller's.
+        headers = headers.copy()
+    return app.response_class(
+        dumps(data, app),
+        status=code,
+        headers=headers or None,
+        content_type="application/json",
+    )

@@ -1,0 +1,73 @@
+"""Shared timing harness for the benchmarks: interleaved, best of N.
+
+Every benchmark compares several implementations of the same work in one
+process. Timing them one after another would let a change in machine load
+favour whichever ran in the quiet moment, so each repeat times every case
+once, in turn, and the best repeat of each case is kept.
+"""
+
+from __future__ import annotations
+
+import io
+import timeit
+import typing as t
+from collections.abc import Callable, Mapping
+
+from werkzeug.test import EnvironBuilder
+
+
+def wsgi_caller(
+    app: Callable[..., t.Iterable[bytes]], **request: t.Any
+) -> Callable[[], bytes]:
+    """Return a function that sends one request to a WSGI callable.
+
+    The environ is built once; each call gets a fresh copy of it (and a
+    fresh body stream) so nothing but the app is timed.
+    """
+    builder = EnvironBuilder(**request)
+    environ = builder.get_environ()
+    body = builder.input_stream.read() if builder.input_stream else b""
+    status: list[str] = []
+
+    def start_response(s: str, headers: t.Any, exc_info: t.Any = None) -> None:
+        status.append(s)
+
+    def call() -> bytes:
+        env = dict(environ)
+        env["wsgi.input"] = io.BytesIO(body)
+        chunks = app(env, start_response)
+        try:
+            return b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    return call
+
+
+def compare(
+    cases: Mapping[str, Callable[[], object]],
+    *,
+    number: int = 2000,
+    repeats: int = 7,
+) -> dict[str, float]:
+    """Time each case ``number`` times per repeat, interleaved, and return
+    the best time per call of each, in microseconds."""
+    best = {name: float("inf") for name in cases}
+    for _ in range(repeats):
+        for name, func in cases.items():
+            elapsed = timeit.timeit(func, number=number) / number * 1e6
+            best[name] = min(best[name], elapsed)
+    return best
+
+
+def report(title: str, best: Mapping[str, float], *, baseline: str) -> str:
+    """Format the results as a table of microseconds and ratios."""
+    width = max(len(name) for name in best)
+    lines = [title, f"{'case':<{width}}  {'µs/call':>9}  {'ratio':>6}"]
+    base = best[baseline]
+    for name, micros in best.items():
+        lines.append(f"{name:<{width}}  {micros:9.2f}  {micros / base:6.3f}x")
+    lines.append(f"(ratio against {baseline!r}; best of the repeats)")
+    return "\n".join(lines)
