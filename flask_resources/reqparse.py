@@ -1,0 +1,737 @@
+"""Request argument parsing, compatible with Flask-RESTful's ``reqparse``."""
+
+from __future__ import annotations
+
+import decimal
+import inspect
+import typing as t
+from collections.abc import Mapping, MutableSequence
+from copy import deepcopy
+
+from flask import current_app
+from flask import request as _request_proxy
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Request
+
+from .exceptions import abort
+
+__all__ = ["Argument", "Namespace", "RequestParser"]
+
+#: How :class:`Argument` may treat the values found for it.
+ArgumentAction: t.TypeAlias = t.Literal["store", "append", "split"]
+
+_FRIENDLY_LOCATION = {
+    "json": "the JSON body",
+    "form": "the post body",
+    "args": "the query string",
+    "values": "the post body or the query string",
+    "headers": "the HTTP headers",
+    "cookies": "the request's cookies",
+    "files": "an uploaded file",
+}
+
+_JSON_KIND = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+# The attributes whose change makes an Argument work out its plan again.
+_OPTIONS = frozenset(
+    {
+        "name",
+        "dest",
+        "type",
+        "location",
+        "choices",
+        "action",
+        "help",
+        "operators",
+        "case_sensitive",
+        "nullable",
+    }
+)
+
+
+class Namespace(dict[str, t.Any]):
+    """The parsed arguments: a :class:`dict` whose keys are also attributes.
+
+    .. code-block:: python
+
+        args = parser.parse_args()
+        args.name == args["name"]
+    """
+
+    def __getattr__(self, name: str) -> t.Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        self[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _json_body(req: t.Any) -> t.Any:
+    """Return the request's JSON object, or ``None`` if it has no JSON body.
+
+    Flask-RESTful read ``request.json``, which since Flask 2.1 answers 415
+    to every request that is not JSON, and let malformed or non-object
+    bodies through to an HTML error page or a 500.
+    """
+    if not isinstance(req, Request):
+        # A stand-in request object, as Flask-RESTful allowed.
+        body = getattr(req, "json", None)
+    else:
+        # An empty body under a JSON content type is no body, not bad JSON.
+        if not req.is_json or not req.get_data(cache=True):
+            return None
+        try:
+            body = req.get_json()
+        except BadRequest as e:
+            reason = e.__cause__ or e.__context__
+            if isinstance(reason, ValueError):
+                abort(400, message=f"Failed to decode JSON object: {reason}")
+            abort(400, message=e.description or "Failed to decode JSON object")
+    if body is None and not isinstance(req, Request):
+        return None
+    if not isinstance(body, Mapping):
+        kind = _JSON_KIND.get(type(body), type(body).__name__)
+        abort(400, message=f"The JSON body must be an object, not {kind}.")
+    return body
+
+
+class _Sources(dict[str, tuple[t.Any, bool]]):
+    """Each location of one request, read the first time it is asked for.
+
+    Values are ``(data, multi)``: ``multi`` tells a multi-dict (looked up
+    with ``getlist``) from a plain mapping such as the JSON body.
+    """
+
+    __slots__ = ("request",)
+
+    def __init__(self, request: t.Any) -> None:
+        super().__init__()
+        self.request = request
+
+    def __missing__(self, location: str) -> tuple[t.Any, bool]:
+        if location == "json":
+            data = _json_body(self.request)
+        else:
+            data = getattr(self.request, location, None)
+            if callable(data):
+                data = data()
+        entry = _entry(data)
+        self[location] = entry
+        return entry
+
+
+def _entry(data: t.Any) -> tuple[t.Any, bool]:
+    if data is None:
+        return None, False
+    if hasattr(data, "getlist"):
+        return data, True
+    if isinstance(data, Mapping):
+        return data, False
+    return None, False
+
+
+def _strict_int(value: t.Any, name: str, op: str) -> int:
+    # ``int()`` alone takes ``true`` as 1 and truncates 2.5 to 2.
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(f"{value} is not a valid integer")
+    return int(value)
+
+
+def _decimal(value: t.Any, name: str, op: str) -> decimal.Decimal:
+    # Through ``str`` so that the float 0.1 gives Decimal("0.1").
+    try:
+        return decimal.Decimal(str(value))
+    except decimal.InvalidOperation:
+        raise ValueError(f"{value} is not a valid decimal") from None
+
+
+def _arities(func: t.Callable[..., t.Any]) -> tuple[int, ...]:
+    """Which of ``func(value, name, op)``, ``(value, name)``, ``(value)`` bind."""
+    if isinstance(func, type) and func.__module__ == "builtins":
+        return (1,)
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        return (3, 2, 1)
+    found = []
+    for count in (3, 2, 1):
+        try:
+            signature.bind(*range(count))
+        except TypeError:
+            continue
+        found.append(count)
+    return tuple(found) or (3, 2, 1)
+
+
+def _caller(func: t.Callable[..., t.Any]) -> t.Callable[[t.Any, str, str], t.Any]:
+    """Wrap a ``type`` so it is always called as ``(value, name, op)``.
+
+    Flask-RESTful tried ``type(value, name, op)``, then ``(value, name)``,
+    then ``(value)``, moving on at each :exc:`TypeError`. The tries that
+    cannot bind are worked out here once; the others keep that order.
+    """
+    if func is int:
+        return _strict_int
+    if func is decimal.Decimal:
+        return _decimal
+    arities = _arities(func)
+    if arities == (1,):
+        return lambda value, name, op: func(value)
+    if arities == (2,):
+        return lambda value, name, op: func(value, name)
+    if arities == (3,):
+        return func
+
+    def call(value: t.Any, name: str, op: str) -> t.Any:
+        given = (value, name, op)
+        for count in arities[:-1]:
+            try:
+                return func(*given[:count])
+            except TypeError:
+                pass
+        return func(*given[: arities[-1]])
+
+    return call
+
+
+def _bundle_config() -> bool:
+    try:
+        return bool(current_app.config.get("BUNDLE_ERRORS", False))
+    except RuntimeError:  # no application context
+        return False
+
+
+class Argument:
+    """One argument of a :class:`RequestParser`.
+
+    :param name: the key to look for in the request.
+    :param default: the value when the argument is absent; a callable is
+        called to make it.
+    :param dest: the key in the parsed :class:`Namespace`; ``name`` if not
+        given.
+    :param required: answer 400 when the argument is absent.
+    :param ignore: skip values that ``type`` fails to convert instead of
+        answering 400.
+    :param type: converts each value; called as ``type(value, name, op)``,
+        ``type(value, name)`` or ``type(value)``, whichever it accepts. Its
+        error message becomes the 400 response's message. ``int`` rejects
+        booleans and floats with a fraction.
+    :param location: the request attributes to read, such as ``"json"``,
+        ``"values"``, ``"args"``, ``"form"``, ``"headers"``, ``"cookies"``
+        or ``"files"``; a string or a sequence searched in order.
+    :param choices: the values allowed after conversion.
+    :param action: ``"store"`` keeps the first value, ``"append"`` a list of
+        all of them, ``"split"`` a list of the comma-separated parts of all
+        of them.
+    :param help: the error message to send instead of the converter's;
+        ``{error_msg}`` in it stands for the converter's message.
+    :param operators: suffixes for names to look for: ``">="`` looks for
+        ``name>``; each is passed to ``type`` as ``op``.
+    :param case_sensitive: if false, string values (and choices) are
+        lower-cased.
+    :param store_missing: store ``default`` when the argument is absent.
+    :param trim: strip white space around string values.
+    :param nullable: accept ``null`` (``None``) as a value.
+
+    .. versionadded:: 0.1
+    """
+
+    #: Whether ``parse`` and ``source`` are the ones defined here, so the
+    #: parser can share one read of each location between arguments.
+    _shared_sources: t.ClassVar[bool] = True
+    #: Whether ``handle_validation_error`` is the one defined here.
+    _own_error_handler: t.ClassVar[bool] = True
+
+    # Worked out by ``_compile`` from the options.
+    _single: bool
+    _locations: tuple[str, ...]
+    _lookups: tuple[tuple[str, str], ...]
+    _choices: t.Collection[t.Any] | None
+    _missing: str
+    _call: t.Callable[[t.Any, str, str], t.Any]
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._shared_sources = (
+            cls.parse is Argument.parse and cls.source is Argument.source
+        )
+        cls._own_error_handler = (
+            cls.handle_validation_error is Argument.handle_validation_error
+        )
+
+    def __init__(
+        self,
+        name: str,
+        default: t.Any = None,
+        dest: str | None = None,
+        required: bool = False,
+        ignore: bool = False,
+        type: t.Callable[..., t.Any] = str,
+        location: str | t.Sequence[str] = ("json", "values"),
+        choices: t.Collection[t.Any] = (),
+        action: ArgumentAction = "store",
+        help: str | None = None,
+        operators: t.Sequence[str] = ("=",),
+        case_sensitive: bool = True,
+        store_missing: bool = True,
+        trim: bool = False,
+        nullable: bool = True,
+    ) -> None:
+        self.name = name
+        self.default = default
+        self.dest = dest
+        self.required = required
+        self.ignore = ignore
+        self.type = type
+        self.location = location
+        self.choices = choices
+        self.action = action
+        self.help = help
+        self.operators = operators
+        self.case_sensitive = case_sensitive
+        self.store_missing = store_missing
+        self.trim = trim
+        self.nullable = nullable
+        self._compile()
+
+    def __setattr__(self, key: str, value: t.Any) -> None:
+        object.__setattr__(self, key, value)
+        if key in _OPTIONS and "_call" in self.__dict__:
+            self._compile()
+
+    def __setstate__(self, state: dict[str, t.Any]) -> None:
+        self.__dict__.update(state)
+        self._compile()
+
+    def _compile(self) -> None:
+        """Work out, once, everything parsing needs that options decide."""
+        location = self.location
+        single = isinstance(location, str)
+        locations = (location,) if isinstance(location, str) else tuple(location)
+        friendly = " or ".join(_FRIENDLY_LOCATION.get(loc, loc) for loc in locations)
+        choices: t.Collection[t.Any] | None = self.choices or None
+        if choices is not None and not self.case_sensitive:
+            choices = [c.lower() if isinstance(c, str) else c for c in choices]
+        state = self.__dict__
+        state["_single"] = single
+        state["_locations"] = locations
+        state["_lookups"] = tuple(
+            (self.name + op.replace("=", "", 1), op) for op in self.operators
+        )
+        state["_choices"] = choices
+        state["_missing"] = f"Missing required parameter in {friendly}"
+        state["_call"] = _caller(self.type)
+
+    def __str__(self) -> str:
+        choices = list(self.choices)
+        if len(choices) > 5:
+            choices = [*choices[:3], "...", choices[-1]]
+        return f"Name: {self.name}, type: {self.type}, choices: {choices}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.name!r}, default={self.default!r},"
+            f" dest={self.dest!r}, required={self.required!r},"
+            f" ignore={self.ignore!r}, location={self.location!r},"
+            f" type={self.type!r}, choices={self.choices!r},"
+            f" action={self.action!r}, help={self.help!r},"
+            f" case_sensitive={self.case_sensitive!r},"
+            f" operators={self.operators!r}, store_missing={self.store_missing!r},"
+            f" trim={self.trim!r}, nullable={self.nullable!r})"
+        )
+
+    def source(self, request: t.Any) -> t.Any:
+        """Return this argument's locations of ``request`` as one mapping.
+
+        One location gives that attribute of the request as it is (the JSON
+        body is a :class:`dict`); several are merged into a
+        :class:`~werkzeug.datastructures.MultiDict`, JSON lists spread into
+        one value per item. Parsing does not call this; it is kept for code
+        written against Flask-RESTful.
+        """
+        from werkzeug.datastructures import MultiDict
+
+        sources = _Sources(request)
+        if self._single:
+            return sources[self._locations[0]][0] or MultiDict()
+        merged: MultiDict[str, t.Any] = MultiDict()
+        for location in self._locations:
+            data = sources[location][0]
+            if data is not None:
+                merged.update(data)
+        return merged
+
+    def convert(self, value: t.Any, op: str) -> t.Any:
+        """Convert one value with ``type``.
+
+        :param value: the value found in the request.
+        :param op: the operator it was found with, ``"="`` for a plain name.
+        :raises ValueError: or whatever ``type`` raises, if it fails.
+        """
+        if value is None:
+            if self.nullable:
+                return None
+            raise ValueError("Must not be null!")
+        if self.type is FileStorage and isinstance(value, FileStorage):
+            return value
+        return self._call(value, self.name, op)
+
+    def error_message(self, error: BaseException) -> str:
+        """Return the message sent for ``error``: ``help`` if set, filled in.
+
+        .. versionadded:: 0.1
+        """
+        text = str(error)
+        if not self.help:
+            return text
+        try:
+            return self.help.format(error_msg=text)
+        except (KeyError, IndexError, ValueError):
+            # Braces in ``help`` that are not ``{error_msg}``: send it as is.
+            return self.help
+
+    def handle_validation_error(
+        self, error: BaseException, bundle_errors: bool
+    ) -> tuple[BaseException, dict[str, str]]:
+        """Answer 400 for ``error``, or return it when errors are bundled.
+
+        :param error: what went wrong.
+        :param bundle_errors: return ``(error, {name: message})`` instead of
+            aborting; the ``BUNDLE_ERRORS`` config does the same.
+        """
+        message = {self.name: self.error_message(error)}
+        if bundle_errors or _bundle_config():
+            return error, message
+        abort(400, message=message)
+
+    def _fail(
+        self, error: BaseException, bundle: bool, code: int
+    ) -> tuple[t.Any, t.Any]:
+        if not self._own_error_handler:
+            return self.handle_validation_error(error, bundle)
+        message = {self.name: self.error_message(error)}
+        if bundle:
+            return error, message
+        abort(code, message=message)
+
+    def parse(self, request: t.Any, bundle_errors: bool = False) -> tuple[t.Any, t.Any]:
+        """Find and convert this argument's value in ``request``.
+
+        :return: ``(value, True)`` if found, ``(default, False)`` if not, or
+            ``(error, {name: message})`` if it failed and errors are bundled.
+        """
+        bundle = bundle_errors or _bundle_config()
+        if type(self).source is Argument.source:
+            return self._parse(
+                _Sources(request), self._locations, self._single, bundle, 400, None
+            )
+        sources = _Sources(request)
+        sources["source"] = _entry(self.source(request))
+        return self._parse(sources, ("source",), True, bundle, 400, None)
+
+    def _parse(
+        self,
+        sources: _Sources,
+        locations: tuple[str, ...],
+        single: bool,
+        bundle: bool,
+        code: int,
+        known: set[str] | None,
+    ) -> tuple[t.Any, t.Any]:
+        action = self.action
+        results: list[t.Any] = []
+        for name, op in self._lookups:
+            values: list[t.Any] = []
+            for location in locations:
+                data, multi = sources[location]
+                if data is None or name not in data:
+                    continue
+                if multi:
+                    values.extend(data.getlist(name))
+                    continue
+                value = data[name]
+                if single:
+                    # One JSON location keeps a list whole unless appending.
+                    if action == "append" and isinstance(value, MutableSequence):
+                        values.extend(value)
+                    else:
+                        values.append(value)
+                elif isinstance(value, (list, tuple, set)):
+                    # Several locations merge like a MultiDict: one value per item.
+                    values.extend(value)
+                else:
+                    values.append(value)
+            if known is not None and values:
+                known.add(name)
+            for value in values:
+                if action == "split":
+                    if isinstance(value, str):
+                        parts = value.split(",")
+                    elif isinstance(value, (list, tuple)):
+                        parts = list(value)
+                    else:
+                        parts = [value]
+                else:
+                    parts = [value]
+                for part in parts:
+                    if self.trim and isinstance(part, str):
+                        part = part.strip()
+                    if not self.case_sensitive and isinstance(part, str):
+                        part = part.lower()
+                    try:
+                        part = self.convert(part, op)
+                    except Exception as error:
+                        if self.ignore:
+                            continue
+                        return self._fail(error, bundle, code)
+                    choices = self._choices
+                    if choices is not None:
+                        try:
+                            allowed = part in choices
+                        except TypeError:  # an unhashable value and a set
+                            allowed = False
+                        if not allowed:
+                            invalid = ValueError(f"{part} is not a valid choice")
+                            return self._fail(invalid, bundle, code)
+                    results.append(part)
+
+        if not results:
+            if self.required:
+                return self._fail(ValueError(self._missing), bundle, code)
+            default = self.default
+            return (default() if callable(default) else default), False
+        if action == "append" or action == "split":
+            return results, True
+        if action == "store" or len(results) == 1:
+            return results[0], True
+        return results, True
+
+
+class RequestParser:
+    """Parse a request's arguments into a :class:`Namespace`.
+
+    .. code-block:: python
+
+        parser = RequestParser()
+        parser.add_argument("name", required=True)
+        parser.add_argument("age", type=int, default=0)
+
+        @app.post("/cats")
+        def create_cat():
+            args = parser.parse_args()
+            return {"name": args.name, "age": args.age}, 201
+
+    A bad or missing argument answers 400 with ``{"message": {name: text}}``.
+
+    :param argument_class: the class :meth:`add_argument` builds.
+    :param namespace_class: the class of the result.
+    :param trim: strip white space around every argument's string values,
+        unless the argument says ``trim=False``.
+    :param bundle_errors: report every failing argument at once instead of
+        the first; the ``BUNDLE_ERRORS`` config does the same for all parsers.
+    :param result_class: another name for ``namespace_class``.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        argument_class: type[Argument] = Argument,
+        namespace_class: type[dict[str, t.Any]] = Namespace,
+        trim: bool = False,
+        bundle_errors: bool = False,
+        *,
+        result_class: type[dict[str, t.Any]] | None = None,
+    ) -> None:
+        self.args: list[Argument] = []
+        self.argument_class = argument_class
+        self.namespace_class = result_class or namespace_class
+        self.trim = trim
+        self.bundle_errors = bundle_errors
+
+    @property
+    def result_class(self) -> type[dict[str, t.Any]]:
+        """The class of the result; the same as ``namespace_class``."""
+        return self.namespace_class
+
+    @t.overload
+    def add_argument(self, argument: Argument, /) -> t.Self: ...
+
+    @t.overload
+    def add_argument(
+        self,
+        name: str,
+        default: t.Any = None,
+        dest: str | None = None,
+        required: bool = False,
+        ignore: bool = False,
+        type: t.Callable[..., t.Any] = str,
+        location: str | t.Sequence[str] = ("json", "values"),
+        choices: t.Collection[t.Any] = (),
+        action: ArgumentAction = "store",
+        help: str | None = None,
+        operators: t.Sequence[str] = ("=",),
+        case_sensitive: bool = True,
+        store_missing: bool = True,
+        trim: bool = False,
+        nullable: bool = True,
+    ) -> t.Self: ...
+
+    def add_argument(self, *args: t.Any, **kwargs: t.Any) -> t.Self:
+        """Add an argument: an :class:`Argument`, or the options to build one.
+
+        See :class:`Argument` for the options. Returns the parser, so calls
+        can be chained.
+        """
+        if len(args) == 1 and not kwargs and isinstance(args[0], Argument):
+            argument = args[0]
+        else:
+            argument = self.argument_class(*args, **kwargs)
+        if self.trim and "trim" not in kwargs and isinstance(argument, Argument):
+            argument.trim = True
+        self.args.append(argument)
+        return self
+
+    def parse_args(
+        self, req: t.Any = None, strict: bool = False, http_error_code: int = 400
+    ) -> t.Any:
+        """Parse the arguments of ``req``, by default the current request.
+
+        Each location is read once, however many arguments use it.
+
+        :param req: the request to parse instead of the current one.
+        :param strict: answer 400 naming any argument in the JSON body, the
+            query string or the form that the parser does not know.
+        :param http_error_code: the status for invalid arguments.
+        :return: an instance of ``namespace_class``.
+        """
+        if req is None:
+            req = t.cast(t.Any, _request_proxy)._get_current_object()
+        bundle = self.bundle_errors or _bundle_config()
+        sources = _Sources(req)
+        known: set[str] | None = set() if strict else None
+        namespace = self.namespace_class()
+        errors: dict[str, t.Any] = {}
+        for arg in self.args:
+            if isinstance(arg, Argument) and arg._shared_sources:
+                value, found = arg._parse(
+                    sources,
+                    arg._locations,
+                    arg._single,
+                    bundle,
+                    http_error_code,
+                    known,
+                )
+            else:
+                value, found = arg.parse(req, bundle)
+                if known is not None:
+                    known.update(
+                        arg.name + op.replace("=", "", 1) for op in arg.operators
+                    )
+            if isinstance(found, dict):
+                errors.update(found)
+            elif found or arg.store_missing:
+                namespace[arg.dest or arg.name] = value
+        if errors:
+            abort(http_error_code, message=errors)
+        if known is not None:
+            unknown = [name for name in _given_names(sources) if name not in known]
+            if unknown:
+                abort(400, message=f"Unknown arguments: {', '.join(unknown)}")
+        return namespace
+
+    def copy(self) -> t.Self:
+        """Return a parser with copies of this one's arguments and settings."""
+        parser = self.__class__(self.argument_class, self.namespace_class)
+        parser.args = deepcopy(self.args)
+        parser.trim = self.trim
+        parser.bundle_errors = self.bundle_errors
+        return parser
+
+    def replace_argument(
+        self,
+        name: str,
+        default: t.Any = None,
+        dest: str | None = None,
+        required: bool = False,
+        ignore: bool = False,
+        type: t.Callable[..., t.Any] = str,
+        location: str | t.Sequence[str] = ("json", "values"),
+        choices: t.Collection[t.Any] = (),
+        action: ArgumentAction = "store",
+        help: str | None = None,
+        operators: t.Sequence[str] = ("=",),
+        case_sensitive: bool = True,
+        store_missing: bool = True,
+        trim: bool = False,
+        nullable: bool = True,
+    ) -> t.Self:
+        """Replace the argument called ``name`` with a new one, put last.
+
+        Takes the same options as :meth:`add_argument`. Nothing changes if
+        there is no such argument.
+        """
+        new = self.argument_class(
+            name,
+            default,
+            dest,
+            required,
+            ignore,
+            type,
+            location,
+            choices,
+            action,
+            help,
+            operators,
+            case_sensitive,
+            store_missing,
+            trim,
+            nullable,
+        )
+        for index, arg in enumerate(self.args):
+            if arg.name == new.name:
+                del self.args[index]
+                self.args.append(new)
+                break
+        return self
+
+    def remove_argument(self, name: str) -> t.Self:
+        """Remove the argument called ``name``, if there is one."""
+        for index, arg in enumerate(self.args):
+            if arg.name == name:
+                del self.args[index]
+                break
+        return self
+
+
+def _given_names(sources: _Sources) -> dict[str, None]:
+    """The names sent in the JSON body, the query string and the form."""
+    names: dict[str, None] = {}
+    for location in ("json", "values"):
+        data, multi = sources[location]
+        if data is None:
+            continue
+        if multi:
+            names.update((key, None) for key, _ in data.items(multi=True))
+            continue
+        for key, value in data.items():
+            # Merged like a MultiDict, a JSON [] contributes no value.
+            if not isinstance(value, (list, tuple, set)) or value:
+                names[key] = None
+    return names
