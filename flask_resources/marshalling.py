@@ -1,0 +1,613 @@
+"""Marshalling objects through fields dicts, compiled once into flat functions."""
+
+from __future__ import annotations
+
+import inspect
+import typing as t
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from functools import wraps
+
+from werkzeug.sansio.response import Response
+
+from ._utils import unpack
+from .fields import (
+    FORMAT_ERRORS,
+    Arbitrary,
+    Boolean,
+    DateTime,
+    FieldsMapping,
+    Fixed,
+    Float,
+    Integer,
+    List,
+    MarshallingException,
+    Nested,
+    Raw,
+    String,
+    get_key,
+    get_value,
+    iso8601,
+    make_field,
+    marshal_slow,
+    rfc822,
+)
+
+__all__ = ["marshal", "marshal_with", "marshal_with_field"]
+
+F = t.TypeVar("F", bound=Callable[..., t.Any])
+
+#: A function from the data to marshal to its output.
+Dump: t.TypeAlias = Callable[[t.Any], t.Any]
+
+
+def marshal(data: t.Any, fields: FieldsMapping, envelope: str | None = None) -> t.Any:
+    """Filter and format ``data`` through a fields dict.
+
+    ``data`` is an object, a dict, or a list or tuple of them (which gives
+    a list). Output keys come in the order of ``fields``. ::
+
+        >>> marshal({"a": 100, "b": "foo"}, {"a": fields.Raw})
+        {'a': 100}
+        >>> marshal({"a": 100}, {"a": fields.Raw}, envelope="data")
+        {'data': {'a': 100}}
+
+    A fields dict is compiled into a flat function the second time it is
+    used, and that function is kept while the dict (and the fields in it)
+    stay unchanged.
+
+    :param data: what to marshal.
+    :param fields: output keys mapped to fields (instances or classes) or to
+        inner fields dicts, which output a dict read from the same object.
+    :param envelope: wrap the output in a dict under this key.
+    :raises MarshallingException: if a field cannot format its value; its
+        ``field`` attribute names the output key.
+
+    .. versionadded:: 0.1
+    """
+    result = _get_dump(fields, isinstance(data, (list, tuple)) and len(data) > 1)(data)
+    return {envelope: result} if envelope else result
+
+
+class marshal_with:
+    """Decorate a resource method to marshal what it returns.
+
+    The body of a ``(body, status, headers)`` or ``(body, status)`` tuple is
+    marshalled and the tuple kept; a ready response passes unchanged. The
+    fields dict is compiled when the decorator is applied. ::
+
+        class Todo(Resource):
+            @marshal_with({"id": fields.Integer, "task": fields.String})
+            def get(self, todo_id):
+                return TODOS[todo_id]
+
+    :param fields: the fields dict, as for :func:`marshal`.
+    :param envelope: wrap the output in a dict under this key.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, fields: FieldsMapping, envelope: str | None = None) -> None:
+        self.fields = fields
+        self.envelope = envelope
+
+    def make_dump(self) -> Dump:
+        """Return the function applied to each returned body."""
+        dump = _source_dump(self.fields)
+        envelope = self.envelope
+        if not envelope:
+            return dump
+        return lambda data: {envelope: dump(data)}
+
+    def __call__(self, f: F) -> F:
+        return _wrap_result(f, self.make_dump())
+
+
+class marshal_with_field:
+    """Decorate a resource method to format what it returns with one field.
+
+    Calls the field's :meth:`~flask_resources.fields.Raw.format` on the
+    returned body, keeping a ``(body, status, headers)`` tuple. ::
+
+        @marshal_with_field(fields.List(fields.Integer))
+        def get(self):
+            return ["1", 2, 3.0]  # gives [1, 2, 3]
+
+    :param field: a field instance or class.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, field: Raw | type[Raw]) -> None:
+        self.field = make_field(field)
+
+    def __call__(self, f: F) -> F:
+        return _wrap_result(f, self.field.format)
+
+
+def _wrap_result(f: F, dump: Dump) -> F:
+    """Wrap a view or resource method so ``dump`` formats its body."""
+
+    def apply(rv: t.Any) -> t.Any:
+        if isinstance(rv, Response):
+            return rv
+        if type(rv) is tuple:
+            body, status, headers = unpack(rv)
+            return dump(body), status, headers
+        return dump(rv)
+
+    if inspect.iscoroutinefunction(f):
+
+        @wraps(f)
+        async def async_wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return apply(await f(*args, **kwargs))
+
+        return t.cast(F, async_wrapper)
+
+    @wraps(f)
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        return apply(f(*args, **kwargs))
+
+    return t.cast(F, wrapper)
+
+
+def _source_dump(source: FieldsMapping) -> Dump:
+    """Turn what ``marshal_with`` was given into a dump function.
+
+    The one place that knows the kinds of source: a fields dict now (a
+    marshmallow schema can join it here).
+    """
+    entry = _Entry(source)
+    entry.compile()
+
+    def dump(data: t.Any) -> t.Any:
+        nonlocal entry
+        if not entry.is_fresh():
+            entry = _Entry(source)
+            return entry.compile()(data)
+        run = entry.run or entry.compile()
+        return run(data)
+
+    return dump
+
+
+# -- cache ----------------------------------------------------------------------
+
+#: Entries by ``id()`` of their fields dict; each holds the dict, so the id
+#: cannot be reused while cached.
+_CACHE: dict[int, _Entry] = {}
+_CACHE_SIZE = 512
+
+
+class _Entry:
+    """A fields dict, a snapshot of its state, and its compiled function."""
+
+    __slots__ = ("fields", "snapshot", "run")
+
+    def __init__(self, fields: FieldsMapping) -> None:
+        self.fields = fields
+        self.snapshot = _snapshot(fields)
+        self.run: Dump | None = None
+
+    def is_fresh(self) -> bool:
+        for live, saved in self.snapshot:
+            if live != saved:
+                return False
+        return True
+
+    def compile(self) -> Dump:
+        self.run = _compile(self.fields, {})
+        return self.run
+
+
+def _get_dump(fields: FieldsMapping, many: bool) -> Dump:
+    """Return the function that marshals with ``fields``.
+
+    A dict seen for the first time with a single object is run through the
+    fields' own ``output`` methods, since compiling costs more than that
+    for a dict built on every call. It is compiled when seen again, or
+    right away for a list of several objects.
+    """
+    key = id(fields)
+    entry = _CACHE.get(key)
+    if entry is not None and entry.is_fresh():
+        return entry.run or entry.compile()
+    entry = _Entry(fields)
+    if len(_CACHE) >= _CACHE_SIZE:
+        # Drop the oldest entry; dicts keep insertion order.
+        del _CACHE[next(iter(_CACHE))]
+    _CACHE[key] = entry
+    if many:
+        return entry.compile()
+    return lambda data: marshal_slow(data, fields)
+
+
+def _snapshot(fields: FieldsMapping) -> list[tuple[t.Any, dict[t.Any, t.Any]]]:
+    """Pair every dict and field ``__dict__`` reachable from ``fields`` with a copy.
+
+    Compiled code bakes in what fields hold, so any change seen by comparing
+    these pairs means recompiling.
+    """
+    pairs: list[tuple[t.Any, dict[t.Any, t.Any]]] = []
+    seen: set[int] = set()
+
+    def visit(value: t.Any) -> None:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, Mapping):
+            pairs.append((value, dict(value)))
+            for item in value.values():
+                visit(item)
+        elif isinstance(value, Raw):
+            state = getattr(value, "__dict__", None)
+            if state is not None:
+                pairs.append((state, dict(state)))
+            if isinstance(value, Nested):
+                visit(value.nested)
+            elif isinstance(value, List):
+                visit(value.container)
+
+    visit(fields)
+    return pairs
+
+
+# -- compiler -------------------------------------------------------------------
+
+# How values are read from the object being marshalled; chosen per object
+# from its type, so each compiled function has one body per kind.
+_DICT, _ATTRS, _ANY = "dict", "attrs", "any"
+
+#: ``True`` for types whose instances are read by attribute only.
+_READS_ATTRS: dict[type, bool] = {}
+
+
+def _reads_attrs(tp: type) -> bool:
+    """Tell whether ``get_key`` reads instances of ``tp`` by attribute only.
+
+    Decided from the type once, unless the type customises attribute
+    lookup; then every object takes the general path.
+    """
+    custom = any(
+        "__getattr__" in vars(base) or "__getattribute__" in vars(base)
+        for base in tp.__mro__[:-1]
+    )
+    result = not custom and (hasattr(tp, "strip") or not hasattr(tp, "__iter__"))
+    if len(_READS_ATTRS) >= 4096:
+        _READS_ATTRS.clear()
+    _READS_ATTRS[tp] = result
+    return result
+
+
+class _Fallback(Exception):
+    """Raised inside a compiled list to redo it with the field's own code."""
+
+
+def _fallback() -> t.NoReturn:
+    raise _Fallback
+
+
+def _name_error(exc: Exception, path: str) -> MarshallingException:
+    error = MarshallingException(exc, field=path)
+    error.__cause__ = exc
+    return error
+
+
+def _named(func: Callable[[t.Any], t.Any], path: str) -> Callable[[t.Any], t.Any]:
+    """Wrap ``func`` so a MarshallingException from it names ``path``."""
+
+    def call(value: t.Any) -> t.Any:
+        try:
+            return func(value)
+        except MarshallingException as e:
+            e.add_parent(path)
+            raise
+
+    return call
+
+
+#: Inline formatting for fields whose ``format`` is the built-in one;
+#: ``{}`` is the value expression.
+_INLINE: dict[t.Any, str] = {
+    Raw.format: "{}",
+    String.format: "str({})",
+    Integer.format: "int({})",
+    Float.format: "float({})",
+    Boolean.format: "bool({})",
+    Arbitrary.format: "str(_Decimal({}))",
+}
+
+
+class _Cell:
+    """A compiled function, or a placeholder while its dict is compiled."""
+
+    __slots__ = ("run",)
+
+    def __init__(self) -> None:
+        self.run: Dump | None = None
+
+
+class _Compiler:
+    """Generate the source of one marshalling function for a fields dict."""
+
+    def __init__(self, cells: dict[int, _Cell]) -> None:
+        self.cells = cells
+        self.namespace: dict[str, t.Any] = {
+            "_ME": MarshallingException,
+            "_FE": FORMAT_ERRORS,
+            "_LT": (list, tuple),
+            "_LTS": (list, tuple, set),
+            "_Fallback": _Fallback,
+            "_fallback": _fallback,
+            "_name_error": _name_error,
+            "_get_key": get_key,
+            "_get_value": get_value,
+            "_reads_attrs": _reads_attrs,
+            "_READS_ATTRS": _READS_ATTRS,
+            "_Decimal": Decimal,
+            "_rfc822": rfc822,
+            "_dict": dict,
+        }
+        self.names: dict[int, str] = {}
+        self.count = 0
+
+    def bind(self, value: t.Any) -> str:
+        """Put ``value`` in the namespace and return its name there."""
+        name = self.names.get(id(value))
+        if name is None:
+            name = f"_c{len(self.names)}"
+            self.names[id(value)] = name
+            self.namespace[name] = value
+        return name
+
+    def const(self, value: t.Any) -> str:
+        """Return an expression for ``value``, a literal where that is safe."""
+        if value is None or type(value) in (str, int, bool):
+            return repr(value)
+        return self.bind(value)
+
+    def var(self) -> str:
+        self.count += 1
+        return f"r{self.count}"
+
+    def fetch(self, kind: str, source: t.Any) -> str:
+        """Return the expression reading ``source`` (a key or attribute) from ``o``."""
+        if callable(source):
+            return f"{self.bind(source)}(o)"
+        if type(source) is not str:
+            return f"_get_value({self.const(source)}, o)"
+        if "." in source:
+            return f"_get_value({source!r}, o)"
+        if kind == _DICT and not hasattr(dict, source):
+            return f"o.get({source!r})"
+        if kind == _ATTRS:
+            return f"getattr(o, {source!r}, None)"
+        return f"_get_key({source!r}, o)"
+
+    def format_expr(self, field: Raw, value: str) -> str | None:
+        """Return inline formatting of ``value`` (not None) for ``field``.
+
+        ``None`` if the field's own methods must be called.
+        """
+        cls = type(field)
+        if cls.output is not Raw.output:
+            return None
+        template = _INLINE.get(cls.format)
+        if template is not None:
+            return template.format(value)
+        if cls.format is Fixed.format:
+            return f"{self.bind(field.format)}({value})"
+        if cls.format is DateTime.format:
+            formatter = field.formatters.get(field.dt_format)  # type: ignore[attr-defined]
+            if formatter is rfc822:
+                return f"_rfc822({value})"
+            if formatter is iso8601:
+                return f"{value}.isoformat()"
+            return f"{self.bind(field.format)}({value})"
+        return None
+
+    def nested_run(self, nested: FieldsMapping) -> str:
+        """Return an expression for the compiled function of an inner dict."""
+        cell = self.cells.get(id(nested))
+        if cell is None:
+            _compile(nested, self.cells)
+            cell = self.cells[id(nested)]
+        if cell.run is None:
+            # The dict is being compiled further up: it contains itself.
+            return f"{self.bind(cell)}.run"
+        return self.bind(cell.run)
+
+    def nested_value(self, field: Nested, value: str) -> str:
+        """Return the output expression of a Nested field for ``value``."""
+        run = self.nested_run(field.nested)
+        if field.allow_null:
+            when_none = "None"
+        elif field.default is not None:
+            when_none = self.const(field.default)
+        else:
+            return f"{run}({value})"
+        return f"{when_none} if {value} is None else {run}({value})"
+
+    def emit_dict(
+        self,
+        fields: FieldsMapping,
+        kind: str,
+        prefix: str,
+        lines: list[str],
+        indent: str,
+        inline: frozenset[int],
+    ) -> str:
+        """Append statements computing ``fields`` from ``o``.
+
+        Returns the dict display that gathers them.
+        """
+        if id(fields) in inline:
+            raise ValueError("a fields dict cannot contain itself")
+        inline = inline | {id(fields)}
+        items = []
+        for key, entry in fields.items():
+            path = f"{prefix}{key}"
+            var = self.var()
+            if isinstance(entry, Mapping):
+                display = self.emit_dict(entry, kind, f"{path}.", lines, indent, inline)
+                lines.append(f"{indent}{var} = {display}")
+            else:
+                self.emit_field(make_field(entry), key, path, var, kind, lines, indent)
+            items.append(f"{self.const(key)}: {var}")
+        return "{" + ", ".join(items) + "}"
+
+    def emit_field(
+        self,
+        field: Raw,
+        key: t.Any,
+        path: str,
+        var: str,
+        kind: str,
+        lines: list[str],
+        indent: str,
+    ) -> None:
+        """Append the statements that set ``var`` to one field's output."""
+        cls = type(field)
+        source = key if field.attribute is None else field.attribute
+        default = self.const(field.default)
+        inner = indent + "    "
+        body: list[str] = []
+        convert = False
+        if cls.output is Nested.output:
+            assert isinstance(field, Nested)
+            lines.append(f"{indent}v = {self.fetch(kind, source)}")
+            body.append(f"{inner}{var} = {self.nested_value(field, 'v')}")
+        elif (
+            isinstance(field, List)
+            and cls.output is List.output
+            and cls.format is List.format
+            and type(field).format_value is List.format_value
+        ):
+            items, convert = self.list_items(field)
+            # The field's own code, for values the list expression does not
+            # cover; called outside the ``try`` below so that only its
+            # MarshallingException is named and nothing else converted.
+            slow = self.bind(_named(field.format_value, path))
+            lines += [
+                f"{indent}v = {self.fetch(kind, source)}",
+                f"{indent}if v is None:",
+                f"{indent}    {var} = {default}",
+            ]
+            if items is not None:
+                lines += [
+                    f"{indent}elif isinstance(v, _LTS):",
+                    f"{indent}    try:",
+                    f"{indent}        {var} = {items}",
+                    # A handler's own errors skip its sibling handlers.
+                    f"{indent}    except _Fallback:",
+                    f"{indent}        {var} = {slow}(v)",
+                ]
+                lines += self.handlers(path, convert, indent + "    ")
+            lines += [f"{indent}else:", f"{indent}    {var} = {slow}(v)"]
+            return
+        else:
+            formatted = self.format_expr(field, "v")
+            if formatted is None:
+                body.append(
+                    f"{inner}{var} = {self.bind(field.output)}({self.const(key)}, o)"
+                )
+            else:
+                lines.append(f"{indent}v = {self.fetch(kind, source)}")
+                if formatted == "v":
+                    # Raw: nothing to format, so nothing can fail.
+                    value = (
+                        "v" if default == "None" else f"{default} if v is None else v"
+                    )
+                    lines.append(f"{indent}{var} = {value}")
+                    return
+                convert = True
+                body.append(f"{inner}{var} = {default} if v is None else {formatted}")
+        lines.append(f"{indent}try:")
+        lines += body
+        lines += self.handlers(path, convert, indent)
+
+    def handlers(self, path: str, convert: bool, indent: str) -> list[str]:
+        """Return the ``except`` clauses that name errors after ``path``."""
+        lines = [
+            f"{indent}except _ME as e:",
+            f"{indent}    e.add_parent({path!r})",
+            f"{indent}    raise",
+        ]
+        if convert:
+            lines += [
+                f"{indent}except _FE as e:",
+                f"{indent}    raise _name_error(e, {path!r}) from e",
+            ]
+        return lines
+
+    def list_items(self, field: List) -> tuple[str | None, bool]:
+        """Return a list expression over ``v`` for a List's items, if one fits.
+
+        The second value tells whether the items are formatted inline, so
+        that their errors need converting.
+        """
+        container = field.container
+        if container.attribute is not None:
+            return None, False
+        cls = type(container)
+        if cls is Raw:
+            if container.default is None:
+                return "list(v)", False
+            default = self.const(container.default)
+            return f"[{default} if x is None else x for x in v]", False
+        if cls.output is Nested.output:
+            assert isinstance(container, Nested)
+            value = self.nested_value(container, "x")
+            return f"[{value} for x in v]", False
+        formatted = self.format_expr(container, "x")
+        if formatted is None:
+            return None, False
+        default = self.const(container.default)
+        # Flask-RESTful formats a dict item by looking up its index in it;
+        # leave that odd case to the field's own code.
+        return (
+            f"[({default} if x is None else {formatted})"
+            " if not isinstance(x, _dict) else _fallback() for x in v]"
+        ), True
+
+
+def _compile(fields: FieldsMapping, cells: dict[int, _Cell]) -> Dump:
+    """Compile ``fields`` into one function taking an object or a list of them.
+
+    ``cells`` holds the functions of the inner dicts compiled so far, so a
+    dict reached again (or from inside itself) is compiled once.
+    """
+    cell = cells[id(fields)] = _Cell()
+    compiler = _Compiler(cells)
+    lines = [
+        "def run(o):",
+        "    tp = type(o)",
+        "    if tp is _dict:",
+    ]
+    display = compiler.emit_dict(fields, _DICT, "", lines, "        ", frozenset())
+    lines.append(f"        return {display}")
+    lines += [
+        "    reads_attrs = _READS_ATTRS.get(tp)",
+        "    if reads_attrs is None:",
+        "        reads_attrs = _reads_attrs(tp)",
+        "    if reads_attrs:",
+    ]
+    display = compiler.emit_dict(fields, _ATTRS, "", lines, "        ", frozenset())
+    lines.append(f"        return {display}")
+    lines += [
+        "    if isinstance(o, _LT):",
+        "        return [run(item) for item in o]",
+    ]
+    display = compiler.emit_dict(fields, _ANY, "", lines, "    ", frozenset())
+    lines.append(f"    return {display}")
+    source = "\n".join(lines)
+    namespace = compiler.namespace
+    exec(compile(source, f"<marshal {_describe(fields)}>", "exec"), namespace)
+    run: Dump = namespace["run"]
+    cell.run = run
+    return run
+
+
+def _describe(fields: FieldsMapping) -> str:
+    keys = ", ".join(map(str, list(fields)[:4]))
+    return f"{{{keys}{', ...' if len(fields) > 4 else ''}}}"
