@@ -1,4 +1,4 @@
-"""Representations: turn ``(data, code, headers)`` into a response."""
+"""The ``application/json`` representation and its encoder."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import typing as t
 from flask import current_app
 from werkzeug.datastructures import Headers
 
-from .typing import HeadersValue
+from ..typing import HeadersValue
 
 if t.TYPE_CHECKING:
     from flask import Flask
