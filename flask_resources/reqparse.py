@@ -12,6 +12,7 @@ from flask import current_app
 from flask import request as _request_proxy
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import BadRequest
+from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
 from .exceptions import abort
@@ -30,6 +31,11 @@ _FRIENDLY_LOCATION = {
     "cookies": "the request's cookies",
     "files": "an uploaded file",
 }
+
+# The body types Werkzeug's FormDataParser reads; for any other the form is empty.
+_FORM_MIMETYPES = frozenset(
+    {"multipart/form-data", "application/x-www-form-urlencoded"}
+)
 
 _JSON_KIND = {
     list: "an array",
@@ -52,7 +58,7 @@ _OPTIONS = frozenset(
         "help",
         "operators",
         "case_sensitive",
-        "nullable",
+        "trim",
     }
 )
 
@@ -125,8 +131,13 @@ class _Sources(dict[str, tuple[t.Any, bool]]):
         self.request = request
 
     def __missing__(self, location: str) -> tuple[t.Any, bool]:
+        request = self.request
         if location == "json":
-            data = _json_body(self.request)
+            data = _json_body(request)
+        elif location in ("values", "form") and _form_is_empty(request):
+            # Loading the form costs more than the rest of a parse; skip it
+            # when it cannot hold anything. ``values`` is then the query.
+            data = _query(request) if location == "values" else None
         else:
             data = getattr(self.request, location, None)
             if callable(data):
@@ -134,6 +145,23 @@ class _Sources(dict[str, tuple[t.Any, bool]]):
         entry = _entry(data)
         self[location] = entry
         return entry
+
+
+def _form_is_empty(request: t.Any) -> bool:
+    """Whether ``request.form`` is sure to be empty without loading it."""
+    return (
+        isinstance(request, Request)
+        and "form" not in request.__dict__
+        and request.form_data_parser_class is FormDataParser
+        and request.mimetype not in _FORM_MIMETYPES
+    )
+
+
+def _query(request: Request) -> t.Any:
+    """``request.args``, without parsing an empty query string."""
+    if "args" in request.__dict__ or request.environ.get("QUERY_STRING"):
+        return request.args
+    return None
 
 
 def _entry(data: t.Any) -> tuple[t.Any, bool]:
@@ -257,6 +285,8 @@ class Argument:
     _shared_sources: t.ClassVar[bool] = True
     #: Whether ``handle_validation_error`` is the one defined here.
     _own_error_handler: t.ClassVar[bool] = True
+    #: Whether ``convert`` is the one defined here.
+    _own_convert: t.ClassVar[bool] = True
 
     # Worked out by ``_compile`` from the options.
     _single: bool
@@ -264,6 +294,7 @@ class Argument:
     _lookups: tuple[tuple[str, str], ...]
     _choices: t.Collection[t.Any] | None
     _missing: str
+    _reshape: bool
     _call: t.Callable[[t.Any, str, str], t.Any]
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
@@ -271,6 +302,7 @@ class Argument:
         cls._shared_sources = (
             cls.parse is Argument.parse and cls.source is Argument.source
         )
+        cls._own_convert = cls.convert is Argument.convert
         cls._own_error_handler = (
             cls.handle_validation_error is Argument.handle_validation_error
         )
@@ -336,6 +368,9 @@ class Argument:
         )
         state["_choices"] = choices
         state["_missing"] = f"Missing required parameter in {friendly}"
+        state["_reshape"] = (
+            self.action == "split" or self.trim or not self.case_sensitive
+        )
         state["_call"] = _caller(self.type)
 
     def __str__(self) -> str:
@@ -421,8 +456,11 @@ class Argument:
         abort(400, message=message)
 
     def _fail(
-        self, error: BaseException, bundle: bool, code: int
+        self, error: BaseException, bundle: bool | None, code: int
     ) -> tuple[t.Any, t.Any]:
+        if bundle is None:
+            # Looked up only now: parses that succeed never need it.
+            bundle = _bundle_config()
         if not self._own_error_handler:
             return self.handle_validation_error(error, bundle)
         message = {self.name: self.error_message(error)}
@@ -450,66 +488,68 @@ class Argument:
         sources: _Sources,
         locations: tuple[str, ...],
         single: bool,
-        bundle: bool,
+        bundle: bool | None,
         code: int,
         known: set[str] | None,
     ) -> tuple[t.Any, t.Any]:
         action = self.action
+        choices = self._choices
+        reshape = self._reshape
+        # Calling ``type`` directly saves a method call per value, unless a
+        # subclass has its own ``convert``.
+        call = self._call if self._own_convert else None
+        nullable = self.nullable
+        arg_name = self.name
         results: list[t.Any] = []
         for name, op in self._lookups:
-            values: list[t.Any] = []
             for location in locations:
                 data, multi = sources[location]
                 if data is None or name not in data:
                     continue
+                values: t.Iterable[t.Any]
                 if multi:
-                    values.extend(data.getlist(name))
-                    continue
-                value = data[name]
-                if single:
-                    # One JSON location keeps a list whole unless appending.
-                    if action == "append" and isinstance(value, MutableSequence):
-                        values.extend(value)
-                    else:
-                        values.append(value)
-                elif isinstance(value, (list, tuple, set)):
-                    # Several locations merge like a MultiDict: one value per item.
-                    values.extend(value)
+                    values = data.getlist(name)
                 else:
-                    values.append(value)
-            if known is not None and values:
-                known.add(name)
-            for value in values:
-                if action == "split":
-                    if isinstance(value, str):
-                        parts = value.split(",")
-                    elif isinstance(value, (list, tuple)):
-                        parts = list(value)
+                    value = data[name]
+                    if single:
+                        # One JSON location keeps a list whole unless appending.
+                        if action == "append" and isinstance(value, MutableSequence):
+                            values = value
+                        else:
+                            values = (value,)
+                    elif isinstance(value, (list, tuple, set)):
+                        # Merged like a MultiDict: one value per item.
+                        values = value
                     else:
-                        parts = [value]
-                else:
-                    parts = [value]
-                for part in parts:
-                    if self.trim and isinstance(part, str):
-                        part = part.strip()
-                    if not self.case_sensitive and isinstance(part, str):
-                        part = part.lower()
-                    try:
-                        part = self.convert(part, op)
-                    except Exception as error:
-                        if self.ignore:
-                            continue
-                        return self._fail(error, bundle, code)
-                    choices = self._choices
-                    if choices is not None:
+                        values = (value,)
+                if known is not None:
+                    known.add(name)
+                for value in values:
+                    for part in self._reshape_value(value) if reshape else (value,):
                         try:
-                            allowed = part in choices
-                        except TypeError:  # an unhashable value and a set
-                            allowed = False
-                        if not allowed:
-                            invalid = ValueError(f"{part} is not a valid choice")
-                            return self._fail(invalid, bundle, code)
-                    results.append(part)
+                            if call is None:
+                                part = self.convert(part, op)
+                            elif part is None:
+                                if not nullable:
+                                    raise ValueError("Must not be null!")
+                            elif not (
+                                isinstance(part, FileStorage)
+                                and self.type is FileStorage
+                            ):
+                                part = call(part, arg_name, op)
+                        except Exception as error:
+                            if self.ignore:
+                                continue
+                            return self._fail(error, bundle, code)
+                        if choices is not None:
+                            try:
+                                allowed = part in choices
+                            except TypeError:  # an unhashable value and a set
+                                allowed = False
+                            if not allowed:
+                                invalid = ValueError(f"{part} is not a valid choice")
+                                return self._fail(invalid, bundle, code)
+                        results.append(part)
 
         if not results:
             if self.required:
@@ -521,6 +561,23 @@ class Argument:
         if action == "store" or len(results) == 1:
             return results[0], True
         return results, True
+
+    def _reshape_value(self, value: t.Any) -> list[t.Any]:
+        """Split, trim and lower-case one value as the options ask."""
+        if self.action == "split":
+            if isinstance(value, str):
+                parts = value.split(",")
+            elif isinstance(value, (list, tuple)):
+                parts = list(value)
+            else:
+                parts = [value]
+        else:
+            parts = [value]
+        if self.trim:
+            parts = [p.strip() if isinstance(p, str) else p for p in parts]
+        if not self.case_sensitive:
+            parts = [p.lower() if isinstance(p, str) else p for p in parts]
+        return parts
 
 
 class RequestParser:
@@ -623,7 +680,7 @@ class RequestParser:
         """
         if req is None:
             req = t.cast(t.Any, _request_proxy)._get_current_object()
-        bundle = self.bundle_errors or _bundle_config()
+        bundle = True if self.bundle_errors else None
         sources = _Sources(req)
         known: set[str] | None = set() if strict else None
         namespace = self.namespace_class()
@@ -639,7 +696,7 @@ class RequestParser:
                     known,
                 )
             else:
-                value, found = arg.parse(req, bundle)
+                value, found = arg.parse(req, bool(bundle) or _bundle_config())
                 if known is not None:
                     known.update(
                         arg.name + op.replace("=", "", 1) for op in arg.operators
