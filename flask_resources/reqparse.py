@@ -105,16 +105,23 @@ def _json_body(req: t.Any) -> t.Any:
         try:
             body = req.get_json()
         except BadRequest as e:
-            reason = e.__cause__ or e.__context__
-            if isinstance(reason, ValueError):
-                abort(400, message=f"Failed to decode JSON object: {reason}")
-            abort(400, message=e.description or "Failed to decode JSON object")
+            abort(400, message=_decode_error(e))
     if body is None and not isinstance(req, Request):
         return None
     if not isinstance(body, Mapping):
         kind = _JSON_KIND.get(type(body), type(body).__name__)
         abort(400, message=f"The JSON body must be an object, not {kind}.")
     return body
+
+
+def _decode_error(error: BaseException) -> str:
+    """Find the decoder's message behind the ``BadRequest`` that hides it."""
+    reason: BaseException | None = error
+    while reason is not None and not isinstance(reason, ValueError):
+        reason = reason.__cause__ or reason.__context__
+    if reason is None:
+        return "Failed to decode JSON object"
+    return f"Failed to decode JSON object: {reason}"
 
 
 class _Sources(dict[str, tuple[t.Any, bool]]):
