@@ -1,0 +1,76 @@
+"""The cats API: CRUD over a real database, with flask-resources.
+
+::
+
+    python -m samples.cats
+
+serves it on http://127.0.0.1:5000 with a SQLite database under the
+instance folder. See ``docs/guide/cats.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import typing as t
+from collections.abc import Mapping
+
+from flask import Flask
+
+from flask_resources import Api
+
+from .resources import TOKEN_KEY, Cat, CatList
+from .storage import CatRepository
+
+__all__ = ["create_app", "repository_of"]
+
+#: Where the repository is kept on the app.
+EXTENSION_KEY = "cats"
+
+
+def create_app(
+    config: Mapping[str, t.Any] | None = None, *, instance_path: str | None = None
+) -> Flask:
+    """Create the cats app and its database table.
+
+    ``DATABASE_URL`` (any SQLAlchemy URL) and ``CATS_API_TOKEN`` come from the
+    environment unless ``config`` sets them. Without a ``DATABASE_URL`` the
+    database is ``cats.sqlite3`` in the app's instance folder.
+
+    :param config: config keys overriding the defaults and the environment.
+    :param instance_path: the instance folder, instead of Flask's default.
+    """
+    # No static folder: every URL of this app is the API's, answered in JSON.
+    app = Flask(__name__, instance_path=instance_path, static_folder=None)
+    app.config.update(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or None,
+        CATS_API_TOKEN=os.environ.get(TOKEN_KEY) or None,
+        # Bodies are a few hundred bytes; anything bigger is refused (413).
+        MAX_CONTENT_LENGTH=16 * 1024,
+    )
+    if config is not None:
+        app.config.update(config)
+
+    url = app.config["DATABASE_URL"]
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "cats.sqlite3")
+        app.config["DATABASE_URL"] = url
+    repository = CatRepository.from_url(url)
+    repository.create_schema()
+    # Hand no open connection to the workers a pre-forking server (gunicorn
+    # --preload) forks from this process.
+    repository.close()
+    app.extensions[EXTENSION_KEY] = repository
+
+    api = Api(app, catch_all_404s=True)
+    # The repository object is handed to each resource's constructor.
+    kwargs = {"repository": repository}
+    api.add_resource(CatList, "/cats", endpoint="cats", resource_class_kwargs=kwargs)
+    api.add_resource(
+        Cat, "/cats/<int:cat_id>", endpoint="cat", resource_class_kwargs=kwargs
+    )
+    return app
+
+
+def repository_of(app: Flask) -> CatRepository:
+    """The app's :class:`~samples.cats.storage.CatRepository`."""
+    return t.cast(CatRepository, app.extensions[EXTENSION_KEY])

@@ -1,0 +1,152 @@
+"""The /cats resources and the Bearer token that guards their writes."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import typing as t
+
+from flask import current_app, request, url_for
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
+
+from flask_resources import Resource, abort
+from flask_resources.schemas import use_args
+
+from .schemas import (
+    PageQuerySchema,
+    cat_patch_schema,
+    cat_schema,
+    cats_schema,
+    dump,
+)
+from .storage import CatRepository, CatRow
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+#: The app config key (and environment variable) holding the write token.
+TOKEN_KEY = "CATS_API_TOKEN"
+
+
+def require_token(func: F) -> F:
+    """Let the request through only with ``Authorization: Bearer <token>``
+    naming the app's ``CATS_API_TOKEN``; answer 401 otherwise.
+
+    With no token configured every write is refused: there is no default
+    token to guess.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        check_token()
+        return func(*args, **kwargs)
+
+    return t.cast(F, wrapper)
+
+
+def check_token() -> None:
+    """Raise 401 unless the request carries the app's API token."""
+    expected: str | None = current_app.config.get(TOKEN_KEY)
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    presented = scheme.lower() == "bearer" and credentials.strip() != ""
+    # Compare in constant time, and even when no token is configured, so the
+    # answer's timing tells nothing about the token.
+    matches = hmac.compare_digest(
+        credentials.strip().encode("utf-8", "surrogatepass"),
+        (expected or "").encode("utf-8", "surrogatepass"),
+    )
+    if presented and expected and matches:
+        return
+    if not expected:
+        current_app.logger.warning("%s is not set: writes are refused.", TOKEN_KEY)
+    challenge = WWWAuthenticate("bearer", {"realm": "cats"})
+    if presented:
+        # RFC 6750, section 3.1.
+        challenge.parameters["error"] = "invalid_token"
+        message = "The API token is not valid."
+    else:
+        message = "Writes need an API token: send 'Authorization: Bearer <token>'."
+    raise Unauthorized(message, www_authenticate=challenge)
+
+
+def _location(cat: CatRow) -> str:
+    return url_for("cat", cat_id=cat["id"])
+
+
+class CatList(Resource):
+    """``/cats``: list the cats a page at a time, or add one."""
+
+    method_decorators = {"post": [require_token]}
+
+    def __init__(self, *, repository: CatRepository) -> None:
+        self.repository = repository
+
+    @use_args(PageQuerySchema, location="query")
+    def get(self, query: dict[str, int]) -> t.Any:
+        page, per_page = query["page"], query["per_page"]
+        cats, total = self.repository.page(offset=(page - 1) * per_page, limit=per_page)
+        headers = {"X-Total-Count": str(total)}
+        headers["Link"] = _page_links(page, per_page, total)
+        return cats_schema.dump(cats), 200, headers
+
+    @use_args(cat_schema)
+    def post(self, values: dict[str, t.Any]) -> t.Any:
+        cat = self.repository.add(values)
+        return dump(cat), 201, {"Location": _location(cat)}
+
+
+class Cat(Resource):
+    """``/cats/<id>``: one cat. PUT replaces it (absent fields become
+    ``null``), PATCH changes only the fields given."""
+
+    method_decorators = {
+        "put": [require_token],
+        "patch": [require_token],
+        "delete": [require_token],
+    }
+
+    def __init__(self, *, repository: CatRepository) -> None:
+        self.repository = repository
+
+    def get(self, cat_id: int) -> t.Any:
+        return dump(self._found(self.repository.get(cat_id), cat_id))
+
+    # arg_name: Flask passes the URL's cat_id by keyword, so the loaded body
+    # goes by keyword too.
+    @use_args(cat_schema, arg_name="values")
+    def put(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
+        values = {"age": None, "born": None, **values}
+        return dump(self._found(self.repository.update(cat_id, values), cat_id))
+
+    @use_args(cat_patch_schema, arg_name="values")
+    def patch(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
+        return dump(self._found(self.repository.update(cat_id, values), cat_id))
+
+    def delete(self, cat_id: int) -> t.Any:
+        if not self.repository.delete(cat_id):
+            self._missing(cat_id)
+        return "", 204
+
+    def _found(self, cat: CatRow | None, cat_id: int) -> CatRow:
+        if cat is None:
+            self._missing(cat_id)
+        return cat
+
+    @staticmethod
+    def _missing(cat_id: int) -> t.NoReturn:
+        abort(404, message=f"Cat {cat_id} doesn't exist.")
+
+
+def _page_links(page: int, per_page: int, total: int) -> str:
+    """The RFC 8288 ``Link`` header: first, prev, next and last pages."""
+    last = max(1, -(-total // per_page))
+    targets = [("first", 1)]
+    if page > 1:
+        targets.append(("prev", min(page - 1, last)))
+    if page < last:
+        targets.append(("next", page + 1))
+    targets.append(("last", last))
+    return ", ".join(
+        f'<{url_for("cats", page=number, per_page=per_page)}>; rel="{rel}"'
+        for rel, number in targets
+    )

@@ -1,0 +1,180 @@
+"""Where the cats live: one SQLAlchemy Core table and the repository owning it."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import typing as t
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+metadata = sa.MetaData()
+
+cats = sa.Table(
+    "cats",
+    metadata,
+    # A rowid alias on SQLite (whose keys are 64-bit anyway), BIGINT elsewhere.
+    sa.Column(
+        "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
+    ),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("age", sa.Integer, nullable=True),
+    sa.Column("born", sa.Date, nullable=True),
+    # AUTOINCREMENT: an id is never handed out again after its cat is deleted,
+    # so an old URL cannot start naming another cat.
+    sqlite_autoincrement=True,
+)
+
+#: Keys are signed 64-bit integers; a larger id in a URL names no cat, and
+#: must not reach the driver, which would fail to bind it.
+MAX_ID = 2**63 - 1
+
+
+class CatRow(t.TypedDict):
+    """A cat as the repository returns it."""
+
+    id: int
+    name: str
+    age: int | None
+    born: datetime.date | None
+
+
+def create_engine(url: str) -> sa.Engine:
+    """Create the engine for ``url``; for a SQLite file, create its folder and
+    switch the database to WAL mode with real transactions."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # pool_pre_ping: a server restart costs a reconnect, not a 500.
+        return sa.create_engine(url, pool_pre_ping=True)
+    database = parsed.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
+    engine = sa.create_engine(url)
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: t.Any, connection_record: t.Any) -> None:
+    # pysqlite opens transactions only before INSERT/UPDATE/DELETE, so two
+    # reads would not see one snapshot; take BEGIN over (see _sqlite_begin),
+    # as SQLAlchemy's pysqlite documentation recommends.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        # WAL: readers never block the writer, nor the writer the readers.
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+class CatRepository:
+    """Every query the API makes, each in one transaction.
+
+    The resources get this object through ``resource_class_kwargs``, so they
+    never see the engine, and tests can hand them another repository.
+
+    :param engine: the SQLAlchemy engine; the repository disposes of it in
+        :meth:`close`.
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> CatRepository:
+        """A repository on a new engine for the SQLAlchemy URL ``url``."""
+        return cls(create_engine(url))
+
+    def create_schema(self) -> None:
+        """Create the table if it does not exist yet."""
+        with self.engine.begin() as conn:
+            metadata.create_all(conn)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def page(self, *, offset: int, limit: int) -> tuple[list[CatRow], int]:
+        """The cats ``offset`` to ``offset + limit`` by id, and how many there
+        are, read from one snapshot."""
+        with self.engine.connect() as conn:
+            total = conn.execute(
+                sa.select(sa.func.count()).select_from(cats)
+            ).scalar_one()
+            if offset >= total:
+                # Also keeps absurd page numbers away from the driver.
+                return [], total
+            rows = conn.execute(
+                sa.select(cats).order_by(cats.c.id).limit(limit).offset(offset)
+            ).mappings()
+            return [_row(row) for row in rows], total
+
+    def get(self, cat_id: int) -> CatRow | None:
+        """The cat with this id, or ``None``."""
+        if not 0 < cat_id <= MAX_ID:
+            return None
+        with self.engine.connect() as conn:
+            return self._get(conn, cat_id)
+
+    def add(self, values: Mapping[str, t.Any]) -> CatRow:
+        """Insert a cat and return it with its new id."""
+        with self.engine.begin() as conn:
+            result = conn.execute(cats.insert().values(**values))
+            (cat_id,) = result.inserted_primary_key or (None,)
+            cat = self._get(conn, t.cast(int, cat_id))
+        assert cat is not None
+        return cat
+
+    def update(self, cat_id: int, values: Mapping[str, t.Any]) -> CatRow | None:
+        """Set some columns of a cat; return the cat, or ``None`` when there
+        is no such cat."""
+        if not 0 < cat_id <= MAX_ID:
+            return None
+        with self.engine.begin() as conn:
+            if values:
+                # Write first: on SQLite the write lock is taken before the
+                # read, so concurrent writers queue instead of failing.
+                result = conn.execute(
+                    cats.update().where(cats.c.id == cat_id).values(**values)
+                )
+                if result.rowcount == 0:
+                    return None
+            return self._get(conn, cat_id)
+
+    def delete(self, cat_id: int) -> bool:
+        """Delete a cat; whether there was one."""
+        if not 0 < cat_id <= MAX_ID:
+            return False
+        with self.engine.begin() as conn:
+            result = conn.execute(cats.delete().where(cats.c.id == cat_id))
+            return result.rowcount > 0
+
+    def count(self) -> int:
+        """How many cats there are."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(cats)
+            ).scalar_one()
+
+    @staticmethod
+    def _get(conn: sa.Connection, cat_id: int) -> CatRow | None:
+        row = conn.execute(sa.select(cats).where(cats.c.id == cat_id)).mappings()
+        first = row.first()
+        return None if first is None else _row(first)
+
+
+def _row(row: sa.RowMapping) -> CatRow:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "age": row["age"],
+        "born": row["born"],
+    }
