@@ -32,6 +32,10 @@ from .fields import (
     marshal_slow,
     rfc822,
 )
+from .schemas import schema_dumper
+
+if t.TYPE_CHECKING:
+    import marshmallow as ma
 
 __all__ = ["marshal", "marshal_with", "marshal_with_field"]
 
@@ -39,6 +43,10 @@ F = t.TypeVar("F", bound=Callable[..., t.Any])
 
 #: A function from the data to marshal to its output.
 Dump: t.TypeAlias = Callable[[t.Any], t.Any]
+
+#: What :class:`marshal_with` formats with: a fields dict or a marshmallow
+#: schema class or instance.
+MarshalSource: t.TypeAlias = "FieldsMapping | type[ma.Schema] | ma.Schema"
 
 
 def marshal(data: t.Any, fields: FieldsMapping, envelope: str | None = None) -> t.Any:
@@ -81,15 +89,32 @@ class marshal_with:
             def get(self, todo_id):
                 return TODOS[todo_id]
 
-    :param fields: the fields dict, as for :func:`marshal`.
+    A marshmallow schema works in place of the fields dict; a list or tuple
+    body is dumped item by item, whether the schema has ``many=True`` or
+    not::
+
+        @marshal_with(CatSchema, code=201)
+        def post(self):
+            ...
+
+    :param fields: the fields dict, as for :func:`marshal`, or a
+        :class:`marshmallow.Schema` class or instance.
     :param envelope: wrap the output in a dict under this key.
+    :param code: the status of a body returned without one.
 
     .. versionadded:: 0.1
     """
 
-    def __init__(self, fields: FieldsMapping, envelope: str | None = None) -> None:
+    def __init__(
+        self,
+        fields: MarshalSource,
+        envelope: str | None = None,
+        *,
+        code: int | None = None,
+    ) -> None:
         self.fields = fields
         self.envelope = envelope
+        self.code = code
 
     def make_dump(self) -> Dump:
         """Return the function applied to each returned body."""
@@ -100,7 +125,7 @@ class marshal_with:
         return lambda data: {envelope: dump(data)}
 
     def __call__(self, f: F) -> F:
-        return _wrap_result(f, self.make_dump())
+        return _wrap_result(f, self.make_dump(), self.code)
 
 
 class marshal_with_field:
@@ -125,8 +150,11 @@ class marshal_with_field:
         return _wrap_result(f, self.field.format)
 
 
-def _wrap_result(f: F, dump: Dump) -> F:
-    """Wrap a view or resource method so ``dump`` formats its body."""
+def _wrap_result(f: F, dump: Dump, code: int | None = None) -> F:
+    """Wrap a view or resource method so ``dump`` formats its body.
+
+    ``code`` is the status of a body returned alone.
+    """
 
     def apply(rv: t.Any) -> t.Any:
         if isinstance(rv, Response):
@@ -134,6 +162,8 @@ def _wrap_result(f: F, dump: Dump) -> F:
         if type(rv) is tuple:
             body, status, headers = unpack(rv)
             return dump(body), status, headers
+        if code is not None:
+            return dump(rv), code
         return dump(rv)
 
     if inspect.iscoroutinefunction(f):
@@ -151,19 +181,23 @@ def _wrap_result(f: F, dump: Dump) -> F:
     return t.cast(F, wrapper)
 
 
-def _source_dump(source: FieldsMapping) -> Dump:
+def _source_dump(source: MarshalSource) -> Dump:
     """Turn what ``marshal_with`` was given into a dump function.
 
-    The one place that knows the kinds of source: a fields dict now (a
-    marshmallow schema can join it here).
+    The one place that knows the kinds of source: a marshmallow schema or
+    a fields dict.
     """
-    entry = _Entry(source)
+    schema_dump = schema_dumper(source)
+    if schema_dump is not None:
+        return schema_dump
+    fields = t.cast(FieldsMapping, source)
+    entry = _Entry(fields)
     entry.compile()
 
     def dump(data: t.Any) -> t.Any:
         nonlocal entry
         if not entry.is_fresh():
-            entry = _Entry(source)
+            entry = _Entry(fields)
             return entry.compile()(data)
         run = entry.run or entry.compile()
         return run(data)

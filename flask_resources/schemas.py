@@ -1,4 +1,4 @@
-"""Load request arguments with marshmallow: :func:`use_args`, :func:`use_kwargs`."""
+"""marshmallow for request arguments (:func:`use_args`) and response bodies."""
 
 from __future__ import annotations
 
@@ -212,6 +212,32 @@ def _wrap(
         return func(*args, **kwargs)
 
     return wrapper
+
+
+def schema_dumper(source: object) -> Callable[[t.Any], t.Any] | None:
+    """Return the function that dumps a body with ``source``, if it is a schema.
+
+    ``source`` is a :class:`marshmallow.Schema` class (instantiated once,
+    here) or instance; anything else gives ``None``. As with a fields dict,
+    a list or tuple body is dumped item by item even when the schema has
+    ``many=False``. :class:`~flask_resources.marshal_with` calls this.
+
+    .. versionadded:: 0.1
+    """
+    if isinstance(source, type) and issubclass(source, ma.Schema):
+        source = source()
+    if not isinstance(source, ma.Schema):
+        return None
+    dump = source.dump
+    if source.many:
+        return dump
+
+    def dump_one_or_many(data: t.Any) -> t.Any:
+        if isinstance(data, (list, tuple)):
+            return dump(data, many=True)
+        return dump(data)
+
+    return dump_one_or_many
 
 
 def _make_loader(

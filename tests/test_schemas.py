@@ -12,8 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from marshmallow import fields
 from werkzeug.exceptions import BadRequest, UnprocessableEntity
+from werkzeug.wrappers import Response
 
-from flask_resources import Api, Resource
+from flask_resources import Api, Resource, marshal_with, reqparse
 from flask_resources.exceptions import HTTPError, RequestValidationError
 from flask_resources.schemas import use_args, use_kwargs
 
@@ -278,8 +279,31 @@ def test_async_view(app: Flask, client: FlaskClient) -> None:
     assert client.post("/cats", json={"name": "Tom"}).json == {"name": "Tom", "age": 1}
 
 
+def test_request_parser(app: Flask, client: FlaskClient) -> None:
+    parser = reqparse.RequestParser()
+    parser.add_argument("name", required=True, location="json")
+    parser.add_argument("age", type=int, default=1, location="json")
+    route(app, use_args(parser))
+    response = client.post("/cats", json={"name": "Tom", "other": 1})
+    assert response.json == {"args": [{"name": "Tom", "age": 1}], "kwargs": {}}
+    # The parser's own errors, in Flask-RESTful's shape.
+    response = client.post("/cats", json={"age": "x"})
+    assert response.status_code == 400
+    assert set(response.json["message"]) == {"name"}
+
+
+def test_request_parser_strict(app: Flask, client: FlaskClient) -> None:
+    parser = reqparse.RequestParser()
+    parser.add_argument("name", location="json")
+    route(app, use_kwargs(parser, unknown="raise"), view=lambda name: {"name": name})
+    assert client.post("/cats", json={"name": "Tom"}).json == {"name": "Tom"}
+    response = client.post("/cats", json={"name": "Tom", "is_admin": True})
+    assert response.status_code == 400
+    assert "is_admin" in str(response.json)
+
+
 class FakeParser:
-    """Stands in for reqparse.RequestParser: anything with parse_args."""
+    """Any object with parse_args works, Flask-RESTful's parser included."""
 
     def parse_args(self, req: t.Any = None, strict: bool = False) -> dict[str, t.Any]:
         from flask import request
@@ -593,7 +617,91 @@ def test_vendor_json_media_type(app: Flask, client: FlaskClient) -> None:
     assert response.json == {"args": [{"name": "Tom", "age": 1}], "kwargs": {}}
 
 
+# -- marshal_with and schemas ------------------------------------------------
+
+
+class Kitten:
+    def __init__(self, name: str, age: int) -> None:
+        self.name = name
+        self.age = age
+        self.secret = "s"
+
+
+TOM = Kitten("Tom", 3)
+KIT = Kitten("Kit", 1)
+
+
+@pytest.mark.parametrize(
+    ("schema", "returned", "expected"),
+    [
+        (CatSchema, TOM, {"name": "Tom", "age": 3}),
+        (CatSchema(), {"name": "Tom", "age": 3, "x": 1}, {"name": "Tom", "age": 3}),
+        (CatSchema(only=("name",)), TOM, {"name": "Tom"}),
+        (
+            CatSchema(many=True),
+            [TOM, KIT],
+            [{"name": "Tom", "age": 3}, {"name": "Kit", "age": 1}],
+        ),
+        # A list is dumped item by item with many=False, as marshal does.
+        (CatSchema, [TOM, KIT], [{"name": "Tom", "age": 3}, {"name": "Kit", "age": 1}]),
+        (CatSchema, ([TOM], 201), ([{"name": "Tom", "age": 3}], 201, {})),
+        (
+            CatSchema,
+            (TOM, 201, {"X-A": "1"}),
+            ({"name": "Tom", "age": 3}, 201, {"X-A": "1"}),
+        ),
+        (
+            CatSchema,
+            (TOM, {"X-A": "1"}),
+            ({"name": "Tom", "age": 3}, 200, {"X-A": "1"}),
+        ),
+    ],
+)
+def test_marshal_with_schema(schema: t.Any, returned: t.Any, expected: t.Any) -> None:
+    @marshal_with(schema)
+    def view() -> t.Any:
+        return returned
+
+    assert view() == expected
+
+
+def test_marshal_with_schema_envelope_and_code() -> None:
+    @marshal_with(CatSchema, envelope="data", code=201)
+    def view(value: t.Any) -> t.Any:
+        return value
+
+    assert view(TOM) == ({"data": {"name": "Tom", "age": 3}}, 201)
+    # A status returned with the body wins over code.
+    assert view((TOM, 200)) == ({"data": {"name": "Tom", "age": 3}}, 200, {})
+    response = Response("raw")
+    assert view(response) is response
+
+
+def test_marshal_with_code_and_a_fields_dict() -> None:
+    from flask_resources import fields as output
+
+    @marshal_with({"name": output.String}, code=201)
+    def view() -> t.Any:
+        return TOM
+
+    assert view() == ({"name": "Tom"}, 201)
+
+
+def test_marshal_with_schema_async() -> None:
+    import asyncio
+
+    @marshal_with(CatSchema)
+    async def view() -> t.Any:
+        return TOM
+
+    assert asyncio.run(view()) == {"name": "Tom", "age": 3}
+
+
 # -- end to end through Api and Resource -------------------------------------
+
+
+class CatOutSchema(CatSchema):
+    id = fields.Int(dump_only=True)
 
 
 class CatListQuery(ma.Schema):
@@ -606,10 +714,12 @@ def cats_app() -> tuple[Flask, dict[int, dict[str, t.Any]]]:
 
     class CatList(Resource):
         @use_args(CatListQuery, location="query")
+        @marshal_with(CatOutSchema(many=True))
         def get(self, query: dict[str, t.Any]) -> t.Any:
             return list(cats.values())[: query["limit"]]
 
         @use_args(CatSchema)
+        @marshal_with(CatOutSchema)
         def post(self, cat: dict[str, t.Any]) -> t.Any:
             cat["id"] = max(cats, default=0) + 1
             cats[cat["id"]] = cat
@@ -626,8 +736,9 @@ def cats_app() -> tuple[Flask, dict[int, dict[str, t.Any]]]:
             cats[cat_id].update(changes)
             return cats[cat_id]
 
+        @marshal_with(CatOutSchema)
         def put(self, cat_id: int, name: str, age: int) -> t.Any:
-            cats[cat_id] = {"id": cat_id, "name": name, "age": age}
+            cats[cat_id] = {"id": cat_id, "name": name, "age": age, "secret": "s"}
             return cats[cat_id]
 
     app = Flask(__name__)
@@ -650,7 +761,8 @@ def test_cats_api() -> None:
         "name": "Kat",
         "age": 4,
     }
-    assert cats[2] == {"id": 2, "name": "Kat", "age": 4}
+    # The schema leaves out what it does not declare.
+    assert cats[2] == {"id": 2, "name": "Kat", "age": 4, "secret": "s"}
 
 
 def test_cats_api_async_verb() -> None:
