@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import pathlib
+import re
 import typing as t
 
 import marshmallow as ma
@@ -808,3 +810,50 @@ def test_cats_api_errors(status: int, testing: bool) -> None:
         assert response.status_code == expected, body
         assert response.is_json
     assert list(cats) == [1]
+
+
+def docs_apps() -> list[Flask]:
+    """The two /cats apps of docs/guide/schemas.md, so the page cannot rot."""
+    page = pathlib.Path(__file__).parent.parent / "docs" / "guide" / "schemas.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), re.S)
+    apps = []
+    for source in blocks[:2]:
+        namespace: dict[str, t.Any] = {"__name__": __name__}
+        exec(compile(source, str(page), "exec"), namespace)
+        apps.append(namespace["app"])
+    return apps
+
+
+def test_docs_examples_agree_on_valid_requests() -> None:
+    answers = []
+    for app in docs_apps():
+        client = app.test_client()
+        calls = [
+            client.get("/cats"),
+            client.get("/cats?limit=1"),
+            client.post("/cats", json={"name": "Kit"}),
+            client.post("/cats", json={"name": "Kat", "age": 2}),
+            client.get("/cats/2"),
+            client.get("/cats/9"),
+            client.get("/cats"),
+        ]
+        answers.append([(r.status_code, r.json) for r in calls])
+    fields_answers, schema_answers = answers
+    assert fields_answers == schema_answers
+    assert schema_answers[2] == (201, {"id": 2, "name": "Kit", "age": 1})
+
+
+def test_docs_examples_differ_on_invalid_requests() -> None:
+    reqparse_app, schema_app = docs_apps()
+    old, new = reqparse_app.test_client(), schema_app.test_client()
+    assert old.post("/cats", json={"age": 2}).json == {
+        "message": {"name": "Missing required parameter in the JSON body"}
+    }
+    assert new.post("/cats", json={"age": 2}).json == {
+        "message": "Invalid JSON body: invalid field 'name'.",
+        "errors": {"json": {"name": ["Missing data for required field."]}},
+    }
+    assert old.post("/cats", json={"name": "X", "is_admin": True}).status_code == 201
+    assert new.post("/cats", json={"name": "X", "is_admin": True}).status_code == 400
+    assert old.get("/cats?limit=0").json == []
+    assert new.get("/cats?limit=0").status_code == 400
