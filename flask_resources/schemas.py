@@ -177,6 +177,10 @@ def use_kwargs(
     def inject(
         args: tuple[t.Any, ...], kwargs: dict[str, t.Any], value: t.Any
     ) -> tuple[tuple[t.Any, ...], dict[str, t.Any]]:
+        if not isinstance(value, Mapping):
+            # A schema whose post_load builds an object, for instance.
+            kind = type(value).__name__
+            raise TypeError(f"use_kwargs needs data loaded as a dict, not {kind}")
         if not replaces and not kwargs.keys().isdisjoint(value):
             clash = ", ".join(sorted(kwargs.keys() & value.keys()))
             raise TypeError(f"use_kwargs: {clash} given twice")

@@ -272,6 +272,17 @@ def test_use_kwargs_refuses_a_key_given_twice(app: Flask, client: FlaskClient) -
         client.put("/cats/3", json={"cat_id": 4})
 
 
+def test_use_kwargs_needs_a_dict(app: Flask, client: FlaskClient) -> None:
+    class Built(CatSchema):
+        @ma.post_load
+        def build(self, data: dict[str, t.Any], **kwargs: t.Any) -> Kitten:
+            return Kitten(data["name"], data["age"])
+
+    route(app, use_kwargs(Built))
+    with pytest.raises(TypeError, match="not Kitten"):
+        client.post("/cats", json={"name": "Tom"})
+
+
 def test_async_view(app: Flask, client: FlaskClient) -> None:
     @use_args(CatSchema)
     async def view(cat: dict[str, t.Any]) -> dict[str, t.Any]:
