@@ -421,6 +421,7 @@ def test_main_serves_on_loopback_port_5000(
     monkeypatch.delenv("CATS_API_TOKEN", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setattr(cats_main.waitress, "serve", serve)
+    monkeypatch.setattr(cats_main.signal, "signal", lambda *args: None)
     monkeypatch.setattr(
         cats_main,
         "create_app",

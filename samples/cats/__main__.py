@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import secrets
+import signal
 import typing as t
 
 import waitress
@@ -59,10 +60,17 @@ def main(argv: t.Sequence[str] | None = None) -> None:
     print(f"Database: {app.config['DATABASE_URL']}")
     print(f"Writes need 'Authorization: Bearer <token>', the token is in {where}")
     print(f"Try: curl http://{options.host}:{options.port}/cats", flush=True)
+    # Stop on SIGTERM (kill, docker stop) as on Ctrl-C: waitress finishes the
+    # requests under way, then the database connections are closed.
+    signal.signal(signal.SIGTERM, _exit)
     try:
         waitress.serve(app, host=options.host, port=options.port)
     finally:
         repository_of(app).close()
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 if __name__ == "__main__":
