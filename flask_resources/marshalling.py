@@ -49,8 +49,8 @@ Dump: t.TypeAlias = Callable[[t.Any], t.Any]
 MarshalSource: t.TypeAlias = "FieldsMapping | type[ma.Schema] | ma.Schema"
 
 
-def marshal(data: t.Any, fields: FieldsMapping, envelope: str | None = None) -> t.Any:
-    """Filter and format ``data`` through a fields dict.
+def marshal(data: t.Any, fields: MarshalSource, envelope: str | None = None) -> t.Any:
+    """Filter and format ``data`` through a fields dict or a marshmallow schema.
 
     ``data`` is an object, a dict, or a list or tuple of them (which gives
     a list). Output keys come in the order of ``fields``. ::
@@ -65,15 +65,24 @@ def marshal(data: t.Any, fields: FieldsMapping, envelope: str | None = None) -> 
     stay unchanged.
 
     :param data: what to marshal.
+    A :class:`marshmallow.Schema` class or instance works in place of the
+    fields dict; a list or tuple is dumped item by item.
+
     :param fields: output keys mapped to fields (instances or classes) or to
-        inner fields dicts, which output a dict read from the same object.
+        inner fields dicts, which output a dict read from the same object;
+        or a marshmallow schema.
     :param envelope: wrap the output in a dict under this key.
     :raises MarshallingException: if a field cannot format its value; its
         ``field`` attribute names the output key.
 
     .. versionadded:: 0.1
     """
-    result = _get_dump(fields, isinstance(data, (list, tuple)) and len(data) > 1)(data)
+    schema_dump = schema_dumper(fields)
+    if schema_dump is not None:
+        result = schema_dump(data)
+    else:
+        many = isinstance(data, (list, tuple)) and len(data) > 1
+        result = _get_dump(t.cast(FieldsMapping, fields), many)(data)
     return {envelope: result} if envelope else result
 
 

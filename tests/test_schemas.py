@@ -868,3 +868,19 @@ def test_docs_examples_differ_on_invalid_requests() -> None:
     assert new.post("/cats", json={"name": "X", "is_admin": True}).status_code == 400
     assert old.get("/cats?limit=0").json == []
     assert new.get("/cats?limit=0").status_code == 400
+
+
+def test_marshal_accepts_a_schema() -> None:
+    from flask_resources import marshal
+
+    class Pet(ma.Schema):
+        name = ma.fields.String()
+        age = ma.fields.Integer()
+
+    assert marshal({"name": "Tom", "age": 3, "secret": 1}, Pet) == {
+        "name": "Tom",
+        "age": 3,
+    }
+    assert marshal([{"name": "A"}, {"name": "B"}], Pet(), envelope="pets") == {
+        "pets": [{"name": "A"}, {"name": "B"}]
+    }
