@@ -9,7 +9,6 @@ Resource within 1.08x of the plain view, and at or under 1.00x with
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import typing as t
@@ -19,7 +18,7 @@ from flask import Flask
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import compare, report, wsgi_caller  # noqa: E402
+from harness import options, run_apps  # noqa: E402
 
 import flask_resources  # noqa: E402
 
@@ -66,27 +65,22 @@ def flask_restful_app() -> Flask | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--number", type=int, default=3000)
-    parser.add_argument("--repeats", type=int, default=9)
-    options = parser.parse_args()
-
+    args = options(__doc__.split("\n")[0], number=3000, repeats=9)
     apps: dict[str, Flask | None] = {
         "plain Flask view": plain_app(),
         "flask_resources": resources_app(),
         "flask_resources+orjson": resources_app("orjson"),
         "Flask-RESTful": flask_restful_app(),
     }
-    cases = {}
-    for name, app in apps.items():
-        if app is None:
-            print(f"skipping {name}: not installed")
-            continue
-        call = wsgi_caller(app, path="/items/1")
-        assert b'"Tom"' in call(), name
-        cases[name] = call
-    best = compare(cases, number=options.number, repeats=options.repeats)
-    print(report("GET /items/1 on the raw WSGI app", best, baseline="plain Flask view"))
+    run_apps(
+        "GET /items/1 on the raw WSGI app",
+        apps,
+        baseline="plain Flask view",
+        expect=b'"Tom"',
+        number=args.number,
+        repeats=args.repeats,
+        path="/items/1",
+    )
 
 
 if __name__ == "__main__":

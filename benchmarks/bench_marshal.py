@@ -9,7 +9,6 @@ dict comprehension. Target: ``marshal`` within 2x of it.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import os
 import sys
@@ -21,7 +20,7 @@ import marshmallow as ma
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import compare, report  # noqa: E402
+from harness import compare, options, report  # noqa: E402
 
 from flask_resources import fields  # noqa: E402
 from flask_resources.marshalling import marshal  # noqa: E402
@@ -143,10 +142,7 @@ def flask_restful_case() -> t.Callable[[], object] | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--number", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=7)
-    args = parser.parse_args()
+    args = options(__doc__ or "", number=20, repeats=7)
 
     cases: dict[str, t.Callable[[], object]] = {
         "hand-written": by_hand,

@@ -12,7 +12,6 @@ flask_resources parser within 1.25x of it.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import typing as t
@@ -22,7 +21,7 @@ from flask import Flask, request
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import compare, report, wsgi_caller  # noqa: E402
+from harness import options, run_apps  # noqa: E402
 
 import flask_resources  # noqa: E402
 from flask_resources import abort, reqparse  # noqa: E402
@@ -104,32 +103,23 @@ def flask_restful_app() -> Flask | None:
 
 
 def main() -> None:
-    options = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    options.add_argument("--number", type=int, default=3000)
-    options.add_argument("--repeats", type=int, default=9)
-    args = options.parse_args()
-
-    apps: dict[str, Flask | None] = {
+    args = options(__doc__.split("\n")[0], number=3000, repeats=9)
+    apps: dict[str, t.Any] = {
         "hand-written get_json()": hand_written_app(),
         "flask_resources reqparse": reqparse_app(),
         "Flask-RESTful reqparse": flask_restful_app(),
         "reqparse in a Resource": resource_app(),
     }
-    cases = {}
-    for name, app in apps.items():
-        if app is None:
-            print(f"skipping {name}: not installed")
-            continue
-        call = wsgi_caller(app.wsgi_app, method="POST", path="/cats", json=BODY)
-        assert EXPECTED in call(), name
-        cases[name] = call
-    best = compare(cases, number=args.number, repeats=args.repeats)
-    print(
-        report(
-            "POST /cats, 2-argument parser, raw WSGI app",
-            best,
-            baseline="hand-written get_json()",
-        )
+    run_apps(
+        "POST /cats, 2-argument parser, raw WSGI app",
+        {name: app and app.wsgi_app for name, app in apps.items()},
+        baseline="hand-written get_json()",
+        expect=EXPECTED,
+        number=args.number,
+        repeats=args.repeats,
+        method="POST",
+        path="/cats",
+        json=BODY,
     )
 
 

@@ -8,6 +8,7 @@ once, in turn, and the best repeat of each case is kept.
 
 from __future__ import annotations
 
+import argparse
 import io
 import timeit
 import typing as t
@@ -71,3 +72,38 @@ def report(title: str, best: Mapping[str, float], *, baseline: str) -> str:
         lines.append(f"{name:<{width}}  {micros:9.2f}  {micros / base:6.3f}x")
     lines.append(f"(ratio against {baseline!r}; best of the repeats)")
     return "\n".join(lines)
+
+
+def options(description: str, *, number: int, repeats: int) -> argparse.Namespace:
+    """Parse the ``--number`` and ``--repeats`` options every benchmark takes."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--number", type=int, default=number)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    return parser.parse_args()
+
+
+def run_apps(
+    title: str,
+    apps: Mapping[str, Callable[..., t.Iterable[bytes]] | None],
+    *,
+    baseline: str,
+    expect: bytes,
+    number: int,
+    repeats: int,
+    **request: t.Any,
+) -> None:
+    """Send the same request to each WSGI app, check each answer contains
+    ``expect``, time them interleaved and print the table. An app given as
+    ``None`` (an optional library that is not installed) is skipped."""
+    cases = {}
+    for name, app in apps.items():
+        if app is None:
+            print(f"skipping {name}: not installed")
+            continue
+        call = wsgi_caller(app, **request)
+        answer = call()
+        if expect not in answer:
+            raise AssertionError(f"{name} answered {answer!r}")
+        cases[name] = call
+    best = compare(cases, number=number, repeats=repeats)
+    print(report(title, best, baseline=baseline))
