@@ -64,10 +64,10 @@ def marshal(data: t.Any, fields: MarshalSource, envelope: str | None = None) -> 
     used, and that function is kept while the dict (and the fields in it)
     stay unchanged.
 
-    :param data: what to marshal.
     A :class:`marshmallow.Schema` class or instance works in place of the
     fields dict; a list or tuple is dumped item by item.
 
+    :param data: what to marshal.
     :param fields: output keys mapped to fields (instances or classes) or to
         inner fields dicts, which output a dict read from the same object;
         or a marshmallow schema.
