@@ -10,16 +10,9 @@ from flask import current_app, request, url_for
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from flask_resources import Resource, abort
-from flask_resources.schemas import use_args
+from flask_resources import Resource, abort, marshal_with, use_args
 
-from .schemas import (
-    PageQuerySchema,
-    cat_patch_schema,
-    cat_schema,
-    cats_schema,
-    dump,
-)
+from .schemas import CatSchema, PageQuerySchema, cat_patch_schema
 from .storage import CatRepository, CatRow
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
@@ -82,17 +75,21 @@ class CatList(Resource):
         self.repository = repository
 
     @use_args(PageQuerySchema, location="query")
+    @marshal_with(CatSchema(many=True))
     def get(self, query: dict[str, int]) -> t.Any:
         page, per_page = query["page"], query["per_page"]
         cats, total = self.repository.page(offset=(page - 1) * per_page, limit=per_page)
-        headers = {"X-Total-Count": str(total)}
-        headers["Link"] = _page_links(page, per_page, total)
-        return cats_schema.dump(cats), 200, headers
+        headers = {
+            "X-Total-Count": str(total),
+            "Link": _page_links(page, per_page, total),
+        }
+        return cats, 200, headers
 
-    @use_args(cat_schema)
+    @use_args(CatSchema)
+    @marshal_with(CatSchema)
     def post(self, values: dict[str, t.Any]) -> t.Any:
         cat = self.repository.add(values)
-        return dump(cat), 201, {"Location": _location(cat)}
+        return cat, 201, {"Location": _location(cat)}
 
 
 class Cat(Resource):
@@ -108,19 +105,22 @@ class Cat(Resource):
     def __init__(self, *, repository: CatRepository) -> None:
         self.repository = repository
 
+    @marshal_with(CatSchema)
     def get(self, cat_id: int) -> t.Any:
-        return dump(self._found(self.repository.get(cat_id), cat_id))
+        return self._found(self.repository.get(cat_id), cat_id)
 
     # arg_name: Flask passes the URL's cat_id by keyword, so the loaded body
     # goes by keyword too.
-    @use_args(cat_schema, arg_name="values")
+    @use_args(CatSchema, arg_name="values")
+    @marshal_with(CatSchema)
     def put(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
         values = {"age": None, "born": None, **values}
-        return dump(self._found(self.repository.update(cat_id, values), cat_id))
+        return self._found(self.repository.update(cat_id, values), cat_id)
 
     @use_args(cat_patch_schema, arg_name="values")
+    @marshal_with(CatSchema)
     def patch(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
-        return dump(self._found(self.repository.update(cat_id, values), cat_id))
+        return self._found(self.repository.update(cat_id, values), cat_id)
 
     def delete(self, cat_id: int) -> t.Any:
         if not self.repository.delete(cat_id):
