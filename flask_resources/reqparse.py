@@ -9,12 +9,13 @@ from collections.abc import Mapping, MutableSequence
 from copy import deepcopy
 
 from flask import current_app
+from flask import json as flask_json
 from flask import request as _request_proxy
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import BadRequest
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
+from ._utils import load_json_body
 from .exceptions import abort
 
 __all__ = ["Argument", "Namespace", "RequestParser"]
@@ -36,6 +37,8 @@ _FRIENDLY_LOCATION = {
 _FORM_MIMETYPES = frozenset(
     {"multipart/form-data", "application/x-www-form-urlencoded"}
 )
+
+_DECODE_FAILED = "Failed to decode JSON object"
 
 _JSON_KIND = {
     list: "an array",
@@ -93,35 +96,34 @@ def _json_body(req: t.Any) -> t.Any:
 
     Flask-RESTful read ``request.json``, which since Flask 2.1 answers 415
     to every request that is not JSON, and let malformed or non-object
-    bodies through to an HTML error page or a 500.
+    bodies through to an HTML error page or a 500. The body is decoded as
+    :func:`~flask_resources.schemas.use_args` decodes it, so deep nesting,
+    other encodings than UTF-8 and lone surrogates answer 400 here too.
     """
     if not isinstance(req, Request):
         # A stand-in request object, as Flask-RESTful allowed.
         body = getattr(req, "json", None)
     else:
         # An empty body under a JSON content type is no body, not bad JSON.
-        if not req.is_json or not req.get_data(cache=True):
+        if not req.is_json:
+            return None
+        raw = req.get_data(cache=True)
+        if not raw:
             return None
         try:
-            body = req.get_json()
-        except BadRequest as e:
-            abort(400, message=_decode_error(e))
+            body = load_json_body(raw, flask_json.loads)
+        except UnicodeError:
+            abort(400, message=f"{_DECODE_FAILED}: the body is not valid UTF-8")
+        except RecursionError:
+            abort(400, message=f"{_DECODE_FAILED}: the body is nested too deeply")
+        except ValueError as e:
+            abort(400, message=f"{_DECODE_FAILED}: {e}")
     if body is None and not isinstance(req, Request):
         return None
     if not isinstance(body, Mapping):
         kind = _JSON_KIND.get(type(body), type(body).__name__)
         abort(400, message=f"The JSON body must be an object, not {kind}.")
     return body
-
-
-def _decode_error(error: BaseException) -> str:
-    """Find the decoder's message behind the ``BadRequest`` that hides it."""
-    reason: BaseException | None = error
-    while reason is not None and not isinstance(reason, ValueError):
-        reason = reason.__cause__ or reason.__context__
-    if reason is None:
-        return "Failed to decode JSON object"
-    return f"Failed to decode JSON object: {reason}"
 
 
 class _Sources(dict[str, tuple[t.Any, bool]]):

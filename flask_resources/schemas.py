@@ -11,6 +11,7 @@ import marshmallow as ma
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
+from ._utils import load_json_body
 from .exceptions import (
     RequestValidationError,
     http_error_class,
@@ -356,11 +357,9 @@ class _SchemaLoader:
                 f"Expected a JSON body (application/json), got {mimetype}."
             )
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
+            data = load_json_body(raw, current_app.json.loads)
+        except UnicodeError:
             raise _bad_json("The JSON body is not valid UTF-8.") from None
-        try:
-            data = current_app.json.loads(text)
         except RecursionError:
             raise _too_deep("json") from None
         except ValueError as exc:
