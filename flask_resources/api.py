@@ -6,12 +6,14 @@ import sys
 import typing as t
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from functools import wraps
 from types import TracebackType
 
 from flask import Blueprint, Flask, current_app, got_request_exception, request
 from flask import make_response as flask_make_response
 from flask import url_for as flask_url_for
 from flask.sansio.blueprints import BlueprintSetupState
+from flask.views import MethodView
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 from werkzeug.wrappers import Response
 
@@ -19,7 +21,7 @@ from . import errors
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
-from .representations import output_json
+from .representations import DEFAULT_REPRESENTATIONS, output_json
 from .resource import Resource, check_async_support
 from .typing import AnyCallable, Decorator, HeadersValue, Representation
 
@@ -87,7 +89,7 @@ class Api:
             raise ValueError(
                 f"url_part_order must order 'b', 'a' and 'e', not {url_part_order!r}"
             )
-        self.representations: dict[str, Representation] = {JSON_MEDIATYPE: output_json}
+        self.representations: dict[str, Representation] = dict(DEFAULT_REPRESENTATIONS)
         self.urls: dict[str, str] = {}
         self.prefix = prefix
         self.default_mediatype = default_mediatype
@@ -160,6 +162,14 @@ class Api:
         """
         if not urls:
             raise TypeError("add_resource() needs at least one URL")
+        if not isinstance(resource, type):
+            # Flask-RESTful accepted an instance (as_view is a classmethod)
+            # and served its class.
+            resource = type(resource)
+        if not issubclass(resource, MethodView):
+            raise TypeError(
+                f"add_resource() needs a Resource subclass, not {resource!r}"
+            )
         check_async_support(resource)
         endpoint = endpoint or resource.__name__.lower()
         registered = self._resource_at(endpoint)
@@ -179,8 +189,10 @@ class Api:
         self.resources.append(registration)
         self.endpoints.add(endpoint)
         self._endpoint_of[resource] = endpoint
-        # Flask-RESTful code reads the endpoint off the class.
+        # Flask-RESTful code reads the endpoint, and calls mediatypes(), on
+        # the class.
         resource.endpoint = endpoint  # type: ignore[attr-defined]
+        resource.mediatypes = self.mediatypes_method()  # type: ignore[attr-defined]
         for url in urls:
             self.urls[url] = endpoint
         for app, setup_state in list(self._bound.items()):
@@ -260,7 +272,6 @@ class Api:
         resource = registration.resource
         class_args = registration.args
         class_kwargs = registration.kwargs
-        make_response = self.make_response
 
         if resource.init_every_request:
 
@@ -276,13 +287,7 @@ class Api:
         for decorator in resource.decorators:
             dispatch = decorator(dispatch)
 
-        def view(*args: t.Any, **kwargs: t.Any) -> Response:
-            rv = dispatch(*args, **kwargs)
-            if isinstance(rv, Response):
-                return rv
-            data, code, headers = unpack(rv)
-            return make_response(data, code, headers)
-
+        view = self.output(dispatch)
         view.__name__ = registration.endpoint
         view.__doc__ = resource.__doc__
         view.__module__ = resource.__module__
@@ -300,6 +305,33 @@ class Api:
         return wrapped
 
     # -- responses ---------------------------------------------------------
+
+    def output(self, view: AnyCallable) -> AnyCallable:
+        """Wrap a view function so that what it returns is rendered by
+        :meth:`make_response`; a ready response passes unchanged.
+
+        :meth:`add_resource` wraps every resource with this; it also turns
+        a plain Flask view into one answering like a resource.
+        """
+        make_response = self.make_response
+
+        @wraps(view)
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+            try:
+                rv = view(*args, **kwargs)
+            except HTTPException as e:
+                if e.code is not None:
+                    raise
+                # Flask sends an HTTP exception without a code back as is,
+                # before any error handler sees it (an HTML "Unknown Error"
+                # with status 200); give it to the Api instead.
+                return self.handle_error(e)
+            if isinstance(rv, Response):
+                return rv
+            data, code, headers = unpack(rv)
+            return make_response(data, code, headers)
+
+        return wrapper
 
     def representation(
         self, mediatype: str
@@ -362,6 +394,19 @@ class Api:
         """The media types the client accepts, most wanted first."""
         return accept_mediatypes(request.environ.get("HTTP_ACCEPT"))
 
+    def mediatypes_method(self) -> Callable[[t.Any], list[str]]:
+        """Return the ``mediatypes`` method given to registered resources:
+        the client's media types, most wanted first, then the Api's
+        default."""
+
+        def mediatypes(resource: t.Any) -> list[str]:
+            accepted = self.mediatypes()
+            if self.default_mediatype is not None:
+                accepted.append(self.default_mediatype)
+            return accepted
+
+        return mediatypes
+
     def url_for(self, resource: type[Resource], **values: t.Any) -> str:
         """Build the URL of a resource, as :func:`flask.url_for` does for an
         endpoint."""
@@ -402,15 +447,19 @@ class Api:
         elif e.response is not None:
             return e.get_response()
 
-        data, code, headers = errors.describe(e)
+        data, code, headers = errors.describe(e, trusted=custom is not None)
         if code >= 500 and custom is None:
             current_app.log_exception(
                 (type(e), e, t.cast(TracebackType, e.__traceback__))
             )
         if custom is not None:
-            data.update(custom)
+            data = {**data, **custom} if isinstance(data, dict) else dict(custom)
             code = custom.get("status", 500)
-        if code == 404 and current_app.config.get("ERROR_404_HELP", False):
+        if (
+            code == 404
+            and isinstance(data, dict)
+            and current_app.config.get("ERROR_404_HELP", False)
+        ):
             message = data.get("message")
             if message is None or isinstance(message, str):
                 data["message"] = errors.help_on_404(message)

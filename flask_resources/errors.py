@@ -96,29 +96,35 @@ def handle_exception(e: Exception) -> ResponseReturnValue:
     raise e
 
 
-def describe(e: BaseException) -> tuple[dict[str, t.Any], int, Headers]:
+def describe(e: BaseException, *, trusted: bool = False) -> tuple[t.Any, int, Headers]:
     """Return the JSON body, status and headers that answer an exception.
 
-    An :class:`~flask_resources.HTTPError` gives its own body; any other
-    HTTP exception gives ``{"message": description}`` (a ``data``
-    attribute, as Flask-RESTful code sets on its own exceptions, wins),
-    and keeps its headers, such as ``Allow`` on 405. Anything else is a
-    500 whose message says nothing about the exception.
+    An :class:`~flask_resources.HTTPError` gives its own body. Any other
+    HTTP exception gives ``{"message": description}``, unless it has a
+    ``data`` attribute, as Flask-RESTful code sets on its own exceptions,
+    which is the body then; its headers (``Allow`` on 405, a challenge on
+    401) are kept. Anything else is a 500 whose message says nothing about
+    the exception, unless ``trusted`` (the app named its class in the Api's
+    ``errors`` mapping) and it carries a ``data`` attribute.
     """
     if isinstance(e, HTTPException):
         code = e.code or 500
         headers = Headers(e.get_headers())
         headers.remove("Content-Type")
         if isinstance(e, HTTPError):
-            data = e.get_data()
-        else:
-            legacy = getattr(e, "data", None)
-            if isinstance(legacy, dict):
-                data = dict(legacy)
-            else:
-                data = {"message": e.description or HTTP_STATUS_CODES.get(code, "")}
+            return e.get_data(), code, headers
+        data = getattr(e, "data", None)
+        if data is None:
+            data = {"message": e.description or HTTP_STATUS_CODES.get(code, "")}
+        elif isinstance(data, dict):
+            data = dict(data)
         return data, code, headers
-    return {"message": HTTP_STATUS_CODES[500]}, 500, Headers()
+    data = getattr(e, "data", None) if trusted else None
+    if isinstance(data, dict):
+        data = dict(data)
+    elif data is None:
+        data = {"message": HTTP_STATUS_CODES[500]}
+    return data, 500, Headers()
 
 
 def help_on_404(message: str | None) -> str | None:

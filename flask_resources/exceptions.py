@@ -47,7 +47,14 @@ class HTTPError(FlaskResourcesError, HTTPException):
 
     @property
     def data(self) -> dict[str, t.Any]:
-        """The JSON body, as Flask-RESTful exposed it on aborted exceptions."""
+        """The body given when the error was raised, as Flask-RESTful
+        exposed it on aborted exceptions.
+
+        Like there, an error raised without a body has no ``data``
+        attribute at all (:meth:`get_data` still gives its body).
+        """
+        if self._data is None:
+            raise AttributeError("data")
         return self.get_data()
 
 

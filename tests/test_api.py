@@ -316,3 +316,37 @@ def test_orjson_encoder(app: Flask, api: Api) -> None:
     assert resp.data == '{"b":[1,2.5,null,true],"a":"é"}\n'.encode()
     assert resp.headers["Content-Type"] == "application/json"
     assert client.post("/").get_json() == {"1": "one"}
+
+
+def test_add_resource_instance_serves_its_class(client: t.Any, api: Api) -> None:
+    api.add_resource(Hello(), "/inst", endpoint="inst")
+    assert client.get("/inst").get_json() == {"hello": "world"}
+
+
+def test_add_resource_rejects_non_resources(api: Api) -> None:
+    with pytest.raises(TypeError, match="Resource subclass"):
+        api.add_resource(dict, "/dict")  # type: ignore[arg-type]
+
+
+def test_resource_mediatypes(client: t.Any, api: Api) -> None:
+    class Types(Resource):
+        def get(self) -> t.Any:
+            return self.mediatypes()  # type: ignore[attr-defined]
+
+    api.add_resource(Types, "/types")
+    headers = {"Accept": "application/xml;q=0.5, text/csv"}
+    assert client.get("/types", headers=headers).get_json() == [
+        "text/csv",
+        "application/xml",
+        "application/json",
+    ]
+
+
+def test_output_wraps_plain_views(app: Flask, api: Api) -> None:
+    def plain() -> t.Any:
+        return {"plain": True}, 201
+
+    app.add_url_rule("/plain", "plain", api.output(plain))
+    resp = app.test_client().get("/plain")
+    assert (resp.status_code, resp.get_json()) == (201, {"plain": True})
+    assert resp.data == b'{"plain": true}\n'

@@ -380,3 +380,96 @@ def test_errors_in_blueprint_api_and_blueprint_handlers_win(app: Flask) -> None:
     client = app.test_client()
     assert client.get("/bp/m").get_json() == {"message": "bp gone"}
     assert client.post("/bp/m").get_json() == {"bp": "handled"}
+
+
+class BadMojoError(HTTPException):
+    """Flask-RESTful's docs: custom errors for `errors` subclass HTTPException."""
+
+
+def test_http_exception_without_code_uses_errors_mapping(app: Flask) -> None:
+    api = Api(app, errors={"BadMojoError": {"message": "go away", "status": 409}})
+
+    class Mojo(Resource):
+        def get(self) -> t.Any:
+            raise BadMojoError("It burns..")
+
+    api.add_resource(Mojo, "/mojo")
+    resp = app.test_client().get("/mojo")
+    assert resp.status_code == 409
+    assert resp.get_json() == {"message": "go away", "status": 409}
+
+
+def test_http_exception_without_code_is_a_json_500(
+    app: Flask, production: Flask
+) -> None:
+    api = Api(app)
+
+    class Mojo(Resource):
+        def get(self) -> t.Any:
+            raise BadMojoError("It burns..")
+
+    api.add_resource(Mojo, "/mojo")
+    resp = app.test_client().get("/mojo")
+    assert resp.status_code == 500
+    assert resp.get_json() == {"message": "It burns.."}
+
+
+@pytest.mark.parametrize("data", [["a", "b"], "oops", {"field": "x"}])
+def test_http_exception_data_of_any_shape_is_the_body(
+    client: t.Any, api: Api, data: t.Any
+) -> None:
+    class Raising(Resource):
+        def get(self) -> t.Any:
+            error = BadRequest()
+            error.data = data  # type: ignore[attr-defined]
+            raise error
+
+    api.add_resource(Raising, "/r")
+    resp = client.get("/r")
+    assert (resp.status_code, resp.get_json()) == (400, data)
+
+
+class Teapot(Exception):
+    def __init__(self) -> None:
+        super().__init__("internal detail")
+        self.data = {"message": "short and stout", "spout": True}
+
+
+def test_data_of_mapped_exception_is_the_body(app: Flask) -> None:
+    api = Api(app, errors={"Teapot": {"status": 418}})
+
+    class Raising(Resource):
+        def get(self) -> t.Any:
+            raise Teapot()
+
+    api.add_resource(Raising, "/r")
+    resp = app.test_client().get("/r")
+    assert resp.status_code == 418
+    assert resp.get_json() == {
+        "message": "short and stout",
+        "spout": True,
+        "status": 418,
+    }
+
+
+def test_data_of_unmapped_exception_is_not_leaked(
+    app: Flask, api: Api, production: Flask
+) -> None:
+    class Raising(Resource):
+        def get(self) -> t.Any:
+            raise Teapot()
+
+    api.add_resource(Raising, "/r")
+    resp = app.test_client().get("/r")
+    assert (resp.status_code, resp.get_json()) == (
+        500,
+        {"message": "Internal Server Error"},
+    )
+
+
+def test_abort_without_body_has_no_data_attribute() -> None:
+    with pytest.raises(NotFound) as info:
+        abort(404)
+    assert not hasattr(info.value, "data")
+    assert isinstance(info.value, HTTPError)
+    assert info.value.get_data() == {"message": NOT_FOUND}
