@@ -71,12 +71,18 @@ def owning_api(e: BaseException) -> Api | None:
                 method=next(iter(e.valid_methods)), return_rule=True
             )
         except HTTPException:
-            return None
-        return state.endpoints.get(t.cast(str, matched.endpoint))
-    if isinstance(e, NotFound):
-        for api in state.apis:
-            if api.catch_all_404s:
-                return api
+            # Werkzeug checks the verb before the URL converters, so a URL
+            # no converter takes (``/items/<int:id>`` with 5000 digits) is
+            # a 405 for the wrong verb and a 404 for the right one: no rule
+            # routes it, and it is the catch-all's, as a 404 would be.
+            pass
+        else:
+            return state.endpoints.get(t.cast(str, matched.endpoint))
+    elif not isinstance(e, NotFound):
+        return None
+    for api in state.apis:
+        if api.catch_all_404s:
+            return api
     return None
 
 

@@ -728,6 +728,18 @@ def test_bad_paths(hostile: FlaskClient, store: Store, method: str, path: str) -
     assert store == ORIGINAL
 
 
+@pytest.mark.parametrize(
+    ("method", "status"), [("GET", 404), ("DELETE", 404), ("POST", 405)]
+)
+def test_url_no_converter_takes(
+    hostile: FlaskClient, store: Store, method: str, status: int
+) -> None:
+    """Werkzeug checks the verb before the int converter: POST is a 405."""
+    resp = hostile.open("/items/" + "9" * 5000, method=method)
+    check_error(resp, status)
+    assert store == ORIGINAL
+
+
 def test_missing_item(hostile: FlaskClient, store: Store) -> None:
     data = check_error(hostile.delete("/items/2"), 404)
     assert data["message"] == "Item 2 doesn't exist"
