@@ -63,7 +63,9 @@ class Api:
     :param default_mediatype: answered when the client's ``Accept`` header
         matches no representation; ``None`` answers 406 instead.
     :param decorators: applied to every view function of this Api.
-    :param catch_all_404s: answer 404s for URLs no rule matches with JSON.
+    :param catch_all_404s: answer 404s for URLs no rule matches with JSON,
+        and any other error routing the request raised (such as the 400
+        for a Host header that cannot be bound).
     :param serve_challenge_on_401: add a ``WWW-Authenticate: Basic`` header
         to 401 responses that have none.
     :param url_part_order: the order of the blueprint prefix (``b``), the

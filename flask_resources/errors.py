@@ -78,7 +78,10 @@ def owning_api(e: BaseException) -> Api | None:
             pass
         else:
             return state.endpoints.get(t.cast(str, matched.endpoint))
-    elif not isinstance(e, NotFound):
+    elif not (isinstance(e, NotFound) or e is request.routing_exception):
+        # Routing failures other than 404 (a Host header Werkzeug cannot
+        # bind answers 400) are the catch-all's too: no rule is there to own
+        # them.
         return None
     for api in state.apis:
         if api.catch_all_404s:

@@ -535,6 +535,49 @@ def test_oversize_body_on_get(hostile: FlaskClient, store: Store) -> None:
     assert resp.get_json() == {"page": 1, "count": 1}
 
 
+MANY_PARTS = (
+    b"".join(
+        b'--xyz\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nx\r\n' % i
+        for i in range(1500)
+    )
+    + b"--xyz--\r\n"
+)
+
+
+def test_too_many_form_parts(hostile: FlaskClient, store: Store) -> None:
+    """Flask's MAX_FORM_PARTS: a 413 in JSON, not a parser crash."""
+    resp = send(
+        hostile, "PUT", "/cats", MANY_PARTS, "multipart/form-data; boundary=xyz"
+    )
+    check_error(resp, 413)
+    assert store == ORIGINAL
+
+
+@pytest.mark.parametrize(
+    ("content_length", "status"),
+    [("abc", 400), ("-1", 400), ("", 400), ("9" * 30, 413), ("1e9", 400)],
+)
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_lying_content_length(
+    hostile: FlaskClient,
+    store: Store,
+    method: str,
+    path: str,
+    content_length: str,
+    status: int,
+) -> None:
+    """A Content-Length that is not a number reads no body; a huge one, none."""
+    resp = hostile.open(
+        path,
+        method=method,
+        data=json.dumps({**CAT_OK, **THINGS_OK}),
+        content_type="application/json",
+        environ_overrides={"CONTENT_LENGTH": content_length},
+    )
+    check_error(resp, status)
+    assert store == ORIGINAL
+
+
 # -- bodies on GET and other methods -------------------------------------
 
 
@@ -861,4 +904,23 @@ def test_validation_status_422(app: Flask, hostile: FlaskClient, store: Store) -
     check_error(hostile.post("/cats", json={"name": "tom", "age": -1}), 422)
     check_error(hostile.put("/async", json={"name": "tom"}), 422)
     check_error(hostile.post("/cats", data=b"{", content_type="application/json"), 400)
+    assert store == ORIGINAL
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("\x00\xff:abc", 404),
+        ("a:99999999", 404),
+        ("[::1", 404),
+        ("", 404),
+        ("a b", 404),
+        # A label longer than IDNA allows: Werkzeug cannot bind the URL map.
+        ("a" * 5000, 400),
+    ],
+)
+def test_odd_host(hostile: FlaskClient, store: Store, host: str, status: int) -> None:
+    """A Host header routing cannot use is a JSON error like the rest."""
+    resp = hostile.delete("/items/2", environ_overrides={"HTTP_HOST": host})
+    check_error(resp, status)
     assert store == ORIGINAL
