@@ -31,6 +31,26 @@ def unpack(value: t.Any) -> tuple[t.Any, int, HeadersValue]:
     return value, 200, {}
 
 
+#: The content types Werkzeug parses into ``request.form``.
+FORM_MIMETYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+_JSON_KINDS = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+def json_kind(value: t.Any) -> str:
+    """Name the JSON type of a decoded value for an error message
+    (``"an array"``, ``"null"``); other Python types by their class name."""
+    return _JSON_KINDS.get(type(value), type(value).__name__)
+
+
 # A JSON escape of a UTF-16 surrogate; only bodies holding one are walked.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
-from ._utils import load_json_body
+from ._utils import FORM_MIMETYPES, json_kind, load_json_body
 from .exceptions import abort
 
 __all__ = ["Argument", "Namespace", "RequestParser"]
@@ -34,20 +34,7 @@ _FRIENDLY_LOCATION = {
 }
 
 # The body types Werkzeug's FormDataParser reads; for any other the form is empty.
-_FORM_MIMETYPES = frozenset(
-    {"multipart/form-data", "application/x-www-form-urlencoded"}
-)
-
 _DECODE_FAILED = "Failed to decode JSON object"
-
-_JSON_KIND = {
-    list: "an array",
-    str: "a string",
-    int: "a number",
-    float: "a number",
-    bool: "a boolean",
-    type(None): "null",
-}
 
 # The attributes whose change makes an Argument work out its plan again.
 _OPTIONS = frozenset(
@@ -121,8 +108,7 @@ def _json_body(req: t.Any) -> t.Any:
     if body is None and not isinstance(req, Request):
         return None
     if not isinstance(body, Mapping):
-        kind = _JSON_KIND.get(type(body), type(body).__name__)
-        abort(400, message=f"The JSON body must be an object, not {kind}.")
+        abort(400, message=f"The JSON body must be an object, not {json_kind(body)}.")
     return body
 
 
@@ -162,7 +148,7 @@ def _form_is_empty(request: t.Any) -> bool:
         isinstance(request, Request)
         and "form" not in request.__dict__
         and request.form_data_parser_class is FormDataParser
-        and request.mimetype not in _FORM_MIMETYPES
+        and request.mimetype not in FORM_MIMETYPES
     )
 
 

@@ -11,7 +11,7 @@ import marshmallow as ma
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
-from ._utils import load_json_body
+from ._utils import FORM_MIMETYPES, json_kind, load_json_body
 from .exceptions import (
     RequestValidationError,
     http_error_class,
@@ -366,10 +366,10 @@ class _SchemaLoader:
             raise _bad_json(f"Malformed JSON body: {exc}") from None
         if many:
             if not isinstance(data, list):
-                got = _json_type(data)
+                got = json_kind(data)
                 raise self.error("json", [f"Expected a JSON array, got {got}."])
         elif not isinstance(data, dict):
-            got = _json_type(data)
+            got = json_kind(data)
             raise self.error("json", [f"Expected a JSON object, got {got}."])
         return data
 
@@ -390,10 +390,7 @@ class _SchemaLoader:
 
     def check_form_body(self) -> None:
         """Refuse a body Werkzeug would not parse as a form (415)."""
-        if request.mimetype in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
+        if request.mimetype in FORM_MIMETYPES:
             return
         if request.content_length or request.get_data(cache=True):
             mimetype = request.mimetype or "no content type"
@@ -457,20 +454,6 @@ def _names(what: str, keys: list[t.Any]) -> str:
 
 def _split_header(lines: list[str]) -> list[str]:
     return [item.strip() for line in lines for item in line.split(",") if item.strip()]
-
-
-def _json_type(value: t.Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def _bad_json(message: str) -> RequestValidationError:
