@@ -447,3 +447,64 @@ def test_output_wraps_plain_views(app: Flask, api: Api) -> None:
     resp = app.test_client().get("/plain")
     assert (resp.status_code, resp.get_json()) == (201, {"plain": True})
     assert resp.data == b'{"plain": true}\n'
+
+
+class Nested(Resource):
+    def get(self, cat_id: int) -> t.Any:
+        if cat_id == 0:
+            raise LookupError("no such cat")
+        return {"url": nested_api.url_for(Nested, cat_id=cat_id)}
+
+
+nested_api: Api
+
+
+@pytest.fixture
+def nested_app(production: Flask) -> Flask:
+    """An Api on a blueprint registered inside another one, and again on
+    its own under another name."""
+    global nested_api
+    child = Blueprint("child", __name__, url_prefix="/child")
+    nested_api = Api(child, errors={"LookupError": {"message": "gone", "status": 410}})
+    nested_api.add_resource(Nested, "/cats/<int:cat_id>")
+    parent = Blueprint("parent", __name__, url_prefix="/parent")
+    parent.register_blueprint(child)
+    production.register_blueprint(parent)
+    production.register_blueprint(child, name="other", url_prefix="/other")
+    return production
+
+
+@pytest.mark.parametrize("prefix", ["/parent/child", "/other"])
+def test_nested_blueprint_url_for_and_errors(nested_app: Flask, prefix: str) -> None:
+    client = nested_app.test_client()
+    resp = client.get(f"{prefix}/cats/5")
+    assert (resp.status_code, resp.get_json()) == (200, {"url": f"{prefix}/cats/5"})
+    gone = client.get(f"{prefix}/cats/0")
+    assert gone.status_code == 410
+    assert gone.get_json() == {"message": "gone", "status": 410}
+    not_allowed = client.post(f"{prefix}/cats/5")
+    assert not_allowed.status_code == 405
+    assert not_allowed.is_json
+
+
+def test_nested_blueprint_owns_endpoint(nested_app: Flask) -> None:
+    with nested_app.app_context():
+        assert nested_api.owns_endpoint("parent.child.nested")
+        assert nested_api.owns_endpoint("other.nested")
+        assert not nested_api.owns_endpoint("child.nested")
+        assert not nested_api.owns_endpoint("parent.nested")
+        assert not nested_api.owns_endpoint("nested")
+        # Outside a request, url_for builds the first registration's URL.
+        with nested_app.test_request_context("/"):
+            assert nested_api.url_for(Nested, cat_id=1) == "/parent/child/cats/1"
+
+
+def test_resource_added_after_registering_a_blueprint_twice(app: Flask) -> None:
+    blueprint = Blueprint("bp", __name__)
+    api = Api(blueprint)
+    app.register_blueprint(blueprint, url_prefix="/one")
+    app.register_blueprint(blueprint, name="two", url_prefix="/two")
+    api.add_resource(Hello, "/hello")
+    client = app.test_client()
+    assert client.get("/one/hello").get_json() == {"hello": "world"}
+    assert client.get("/two/hello").get_json() == {"hello": "world"}
