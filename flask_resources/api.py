@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptabl
 from werkzeug.wrappers import Response
 
 from . import errors
+from ._state import AppState, create_state, get_state
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
@@ -142,7 +143,10 @@ class Api:
         self._bind(t.cast(Flask, setup_state.app), setup_state)
 
     def _bind(self, app: Flask, setup_state: BlueprintSetupState | None) -> None:
-        state = errors.app_state(app)
+        state = get_state(app)
+        if state is None:
+            state = create_state(app)
+            errors.register_handlers(app)
         if self not in state.apis:
             state.apis.append(self)
         self._bound.setdefault(app, []).append(setup_state)
@@ -271,7 +275,7 @@ class Api:
                     setup_state.add_url_rule(rule, endpoint, view, **options)
                 finally:
                     setup_state.url_prefix = saved_prefix
-        errors.app_state(app).endpoints[full_endpoint] = self
+        t.cast(AppState, get_state(app)).endpoints[full_endpoint] = self
 
     def _complete_url(self, url: str, blueprint_prefix: str) -> str:
         parts = {"b": blueprint_prefix, "a": self.prefix, "e": url}
