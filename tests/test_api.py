@@ -9,6 +9,7 @@ import typing as t
 import pytest
 from flask import Blueprint, Flask, Response, request
 from flask.views import MethodView, View
+from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
 
 from flask_resources import Api, FlaskResourcesError, Resource, abort
 
@@ -508,3 +509,37 @@ def test_resource_added_after_registering_a_blueprint_twice(app: Flask) -> None:
     client = app.test_client()
     assert client.get("/one/hello").get_json() == {"hello": "world"}
     assert client.get("/two/hello").get_json() == {"hello": "world"}
+
+
+def test_public_hooks_called_directly(app: Flask) -> None:
+    """Flask-RESTful code calls these itself, inside a request context."""
+    api = Api(app, serve_challenge_on_401=True)
+
+    class Conflicting(Resource):
+        def get(self) -> t.Any:
+            return {"hello": "world"}
+
+        def post(self) -> t.Any:
+            abort(409, message="exists")
+
+    with app.test_request_context("/anywhere", headers={"Accept": "application/json"}):
+        resp = api.handle_error(NotFound())
+        assert resp.status_code == 404
+        assert resp.get_json()["message"].startswith("The requested URL")
+        resp = api.handle_error(Unauthorized())
+        assert resp.status_code == 401
+        assert resp.headers["WWW-Authenticate"] == 'Basic realm="flask-restful"'
+        resp = api.make_response({"a": 1}, 201, {"X-A": "b"})
+        assert (resp.status_code, resp.data, resp.headers["X-A"]) == (
+            201,
+            b'{"a": 1}\n',
+            "b",
+        )
+        resp = api.output(lambda: ({"b": 2}, 202))()
+        assert (resp.status_code, resp.data) == (202, b'{"b": 2}\n')
+        assert Conflicting().dispatch_request() == {"hello": "world"}
+    with app.test_request_context("/anywhere", method="POST"):
+        with pytest.raises(HTTPException) as info:
+            Conflicting().dispatch_request()
+        resp = api.handle_error(info.value)
+        assert (resp.status_code, resp.data) == (409, b'{"message": "exists"}\n')
