@@ -214,6 +214,8 @@ def worker_pids(master: int) -> list[int]:
 class Load(t.NamedTuple):
     """What a run of :func:`write_load` saw."""
 
+    #: The start of every name this run wrote.
+    prefix: str
     #: Requests sent.
     requests: int
     #: Name -> id of every write answered 201: the acknowledged writes.
@@ -228,10 +230,12 @@ class Load(t.NamedTuple):
     def failures(self) -> int:
         return sum(self.failed.values())
 
-    def summary(self, label: str, rows: int) -> str:
+    def summary(self, label: str, rows: t.Iterable[str]) -> str:
+        """One line of figures; ``rows`` are the names in the table."""
+        written = sum(1 for name in rows if name.startswith(self.prefix))
         return (
             f"{label}: {self.requests} requests, {len(self.created)} 201s,"
-            f" {rows} rows, {self.failures} failures, other statuses {self.statuses}"
+            f" {written} rows, {self.failures} failures, other statuses {self.statuses}"
         )
 
 
@@ -295,4 +299,4 @@ def write_load(
     if killer is not None:
         third.set()
         killer.join()
-    return Load(clients * writes, created, statuses, failed)
+    return Load(prefix, clients * writes, created, statuses, failed)

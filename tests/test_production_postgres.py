@@ -203,7 +203,7 @@ def test_two_hosts_on_one_database_one_killed(database_url: str) -> None:
             [first.port, second.port], TOKEN, prefix="h", halfway=kill_first_host
         )
         rows = rows_of(database_url)
-        print(load.summary("two hosts, gunicorn -w 2 each, one SIGKILLed", len(rows)))
+        print(load.summary("two hosts, gunicorn -w 2 each, one SIGKILLed", rows))
         check_load(load, rows, killed=True)
         assert load.failed[second.port] == 0
         assert load.failed[first.port] > 0
