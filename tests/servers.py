@@ -150,6 +150,7 @@ def waitress_server(app: Flask, **options: t.Any) -> t.Iterator[int]:
         server.trigger.pull_trigger(server.close)  # type: ignore[union-attr]
         thread.join(10)
         server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+    assert not thread.is_alive()
 
 
 @contextlib.contextmanager
