@@ -58,6 +58,7 @@ __all__ = [
     "RequestValidationError",
     "Resource",
     "abort",
+    "doc",
     "fields",
     "http_status_message",
     "inputs",
