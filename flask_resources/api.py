@@ -16,6 +16,7 @@ from flask import (
     current_app,
     got_request_exception,
     has_app_context,
+    has_request_context,
     request,
 )
 from flask import make_response as flask_make_response
@@ -26,6 +27,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptabl
 from werkzeug.wrappers import Response
 
 from . import errors
+from ._state import AppState, create_state, get_state
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
@@ -146,11 +148,13 @@ class Api:
         self.app: Flask | None = None
         self.blueprint: Blueprint | None = None
         self._endpoint_of: dict[type[View], str] = {}
-        # The apps (and, for a blueprint, the setup state) this Api is bound
-        # to, so a resource added after binding is registered on each.
-        self._bound: weakref.WeakKeyDictionary[Flask, BlueprintSetupState | None] = (
-            weakref.WeakKeyDictionary()
-        )
+        # The apps this Api is bound to, each with the setup state of every
+        # registration of its blueprint (``None`` when bound to the app
+        # itself), so a resource added after binding is registered on each
+        # and endpoints resolve as Flask names them.
+        self._bound: weakref.WeakKeyDictionary[
+            Flask, list[BlueprintSetupState | None]
+        ] = weakref.WeakKeyDictionary()
         if app is not None:
             if isinstance(app, Flask):
                 self.app = app
@@ -172,10 +176,13 @@ class Api:
         self._bind(t.cast(Flask, setup_state.app), setup_state)
 
     def _bind(self, app: Flask, setup_state: BlueprintSetupState | None) -> None:
-        state = errors.app_state(app)
+        state = get_state(app)
+        if state is None:
+            state = create_state(app)
+            errors.register_handlers(app)
         if self not in state.apis:
             state.apis.append(self)
-        self._bound[app] = setup_state
+        self._bound.setdefault(app, []).append(setup_state)
         for registration in self.resources:
             self._register(app, setup_state, registration)
         openapi_url = self.openapi_url or app.config.get("RESOURCES_OPENAPI_URL")
@@ -254,8 +261,9 @@ class Api:
         resource.mediatypes = self.mediatypes_method()  # type: ignore[attr-defined]
         for url in urls:
             self.urls[url] = endpoint
-        for app, setup_state in list(self._bound.items()):
-            self._register(app, setup_state, registration)
+        for app, setup_states in list(self._bound.items()):
+            for setup_state in setup_states:
+                self._register(app, setup_state, registration)
 
     def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
         """Decorator form of :meth:`add_resource`.
@@ -287,14 +295,8 @@ class Api:
     ) -> None:
         resource = registration.resource
         endpoint = registration.endpoint
-        if setup_state is None:
-            full_endpoint = endpoint
-            blueprint_prefix = ""
-        else:
-            full_endpoint = (
-                f"{setup_state.name_prefix}.{setup_state.name}.{endpoint}".lstrip(".")
-            )
-            blueprint_prefix = setup_state.url_prefix or ""
+        full_endpoint = _join_endpoint(_endpoint_prefix(setup_state), endpoint)
+        blueprint_prefix = "" if setup_state is None else setup_state.url_prefix or ""
         existing = app.view_functions.get(full_endpoint)
         if existing is not None:
             if getattr(existing, "view_class", None) is not resource:
@@ -320,7 +322,7 @@ class Api:
                     setup_state.add_url_rule(rule, endpoint, view, **options)
                 finally:
                     setup_state.url_prefix = saved_prefix
-        errors.app_state(app).endpoints[full_endpoint] = self
+        t.cast(AppState, get_state(app)).endpoints[full_endpoint] = self
 
     def _complete_url(self, url: str, blueprint_prefix: str) -> str:
         parts = {"b": blueprint_prefix, "a": self.prefix, "e": url}
@@ -518,20 +520,46 @@ class Api:
 
     def url_for(self, resource: type[View], **values: t.Any) -> str:
         """Build the URL of a resource, as :func:`flask.url_for` does for an
-        endpoint."""
+        endpoint.
+
+        On a blueprint registered several times (under other names, or
+        nested in another blueprint), the URL is the one of the current
+        request's registration when it is one of them, else of the first.
+        """
         endpoint = self._endpoint_of.get(resource) or resource.__name__.lower()
-        if self.blueprint is not None:
-            endpoint = f"{self.blueprint.name}.{endpoint}"
-        return flask_url_for(endpoint, **values)
+        prefixes = self._endpoint_prefixes()
+        prefix = prefixes[0]
+        if len(prefixes) > 1 and has_request_context():
+            current = request.blueprint
+            if current in prefixes:
+                prefix = current
+        return flask_url_for(_join_endpoint(prefix, endpoint), **values)
 
     def owns_endpoint(self, endpoint: str) -> bool:
-        """Whether ``endpoint`` (blueprint prefix included) is this Api's."""
-        if self.blueprint is not None:
-            prefix = f"{self.blueprint.name}."
-            if not endpoint.startswith(prefix):
-                return False
-            endpoint = endpoint[len(prefix) :]
-        return endpoint in self.endpoints
+        """Whether ``endpoint`` (blueprint prefix included, as Flask names
+        it) is one of this Api's."""
+        for prefix in self._endpoint_prefixes():
+            if not prefix:
+                name = endpoint
+            elif endpoint.startswith(f"{prefix}."):
+                name = endpoint[len(prefix) + 1 :]
+            else:
+                continue
+            if name in self.endpoints:
+                return True
+        return False
+
+    def _endpoint_prefixes(self) -> list[str]:
+        """The prefixes Flask gives this Api's endpoints on the current app:
+        ``""`` on the app itself, the dotted name of each registration of
+        the blueprint (``"parent.child"`` when nested)."""
+        setup_states = None
+        if has_app_context():
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            setup_states = self._bound.get(app)
+        if setup_states:
+            return list(dict.fromkeys(map(_endpoint_prefix, setup_states)))
+        return [self.blueprint.name if self.blueprint is not None else ""]
 
     # -- errors ------------------------------------------------------------
 
@@ -599,6 +627,19 @@ class Api:
             realm = current_app.config.get("HTTP_BASIC_AUTH_REALM", "flask-restful")
             response.headers["WWW-Authenticate"] = f'Basic realm="{realm}"'
         return response
+
+
+def _endpoint_prefix(setup_state: BlueprintSetupState | None) -> str:
+    """The prefix Flask puts before the endpoints of one registration of a
+    blueprint, as :meth:`BlueprintSetupState.add_url_rule
+    <flask.sansio.blueprints.BlueprintSetupState.add_url_rule>` builds it."""
+    if setup_state is None:
+        return ""
+    return f"{setup_state.name_prefix}.{setup_state.name}".lstrip(".")
+
+
+def _join_endpoint(prefix: str, endpoint: str) -> str:
+    return f"{prefix}.{endpoint}" if prefix else endpoint
 
 
 def _resource_view(
