@@ -264,6 +264,10 @@ class Api:
         for app, setup_states in list(self._bound.items()):
             for setup_state in setup_states:
                 self._register(app, setup_state, registration)
+        if self._specs:
+            # A document built before this resource existed is out of date.
+            with self._specs_lock:
+                self._specs.clear()
 
     def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
         """Decorator form of :meth:`add_resource`.
@@ -386,6 +390,7 @@ class Api:
         """The :class:`apispec.APISpec` of this Api on the current app (or
         the app given to the constructor), built the first time it is asked
         for; add to it by hand and :meth:`openapi` includes the additions.
+        Adding a resource starts a new one.
 
         .. versionadded:: 0.1
         """
