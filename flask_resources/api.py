@@ -264,10 +264,7 @@ class Api:
         for app, setup_states in list(self._bound.items()):
             for setup_state in setup_states:
                 self._register(app, setup_state, registration)
-        if self._specs:
-            # A document built before this resource existed is out of date.
-            with self._specs_lock:
-                self._specs.clear()
+        self._forget_specs()
 
     def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
         """Decorator form of :meth:`add_resource`.
@@ -414,6 +411,13 @@ class Api:
         .. versionadded:: 0.1
         """
         self._schema_names[id(fields)] = (name, fields)
+        self._forget_specs()
+
+    def _forget_specs(self) -> None:
+        """Drop the documents built so far: they are out of date."""
+        if self._specs:
+            with self._specs_lock:
+                self._specs.clear()
 
     def schema_name_of(self, fields: Mapping[t.Any, t.Any]) -> str | None:
         """The name given to a fields dict with :meth:`schema_name`."""

@@ -596,6 +596,27 @@ def test_unconvertible_field_names_resource_verb_and_field() -> None:
         api.openapi()
 
 
+def test_fields_dict_containing_itself() -> None:
+    tree: dict[str, t.Any] = {"name": fields.String}
+    tree["children"] = fields.List(fields.Nested(tree))
+    app = Flask(__name__)
+    api = Api(app)
+
+    class Tree(Resource):
+        @marshal_with(tree)
+        def get(self) -> t.Any:
+            return {"name": "root", "children": []}
+
+    api.add_resource(Tree, "/tree")
+    with app.app_context(), pytest.raises(OpenAPIError, match="contains itself"):
+        api.openapi()
+    api.schema_name("Tree", tree)
+    spec = document(api, app)
+    assert schemas(spec)["Tree"]["properties"]["children"]["items"] == {
+        "$ref": "#/components/schemas/Tree"
+    }
+
+
 def test_marshal_with_field_and_doc_response_schemas() -> None:
     app = Flask(__name__)
     api = Api(app)
