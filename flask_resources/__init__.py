@@ -40,6 +40,7 @@ from .exceptions import abort as abort
 from .marshalling import marshal as marshal
 from .marshalling import marshal_with as marshal_with
 from .marshalling import marshal_with_field as marshal_with_field
+from .operations import doc as doc
 from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
 from .representations import output_json as output_json
 from .resource import Resource as Resource
@@ -57,6 +58,7 @@ __all__ = [
     "RequestValidationError",
     "Resource",
     "abort",
+    "doc",
     "fields",
     "http_status_message",
     "inputs",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import typing as t
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -100,6 +101,15 @@ class Api:
         serve_challenge_on_401: bool = False,
         url_part_order: str = "bae",
         errors: Mapping[str, Mapping[str, t.Any]] | None = None,
+        *,
+        title: str | None = None,
+        version: str | None = None,
+        openapi_version: str | None = None,
+        openapi_url: str | None = None,
+        docs_url: str | None = None,
+        servers: Iterable[Mapping[str, t.Any]] | None = None,
+        security_schemes: Mapping[str, Mapping[str, t.Any]] | None = None,
+        security: Iterable[Mapping[str, t.Sequence[str]]] | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
@@ -117,6 +127,29 @@ class Api:
         #: Exception class -> the function turning it into an HTTP error; see
         #: :meth:`errorhandler`.
         self.error_handlers: dict[type[BaseException], ErrorTranslator] = {}
+        #: OpenAPI settings; ``None`` falls back to the app config key
+        #: (``RESOURCES_API_TITLE``, ``RESOURCES_API_VERSION``,
+        #: ``RESOURCES_OPENAPI_VERSION``, ``RESOURCES_OPENAPI_URL``,
+        #: ``RESOURCES_DOCS_URL``, ``RESOURCES_OPENAPI_SERVERS``,
+        #: ``RESOURCES_OPENAPI_SECURITY_SCHEMES``,
+        #: ``RESOURCES_OPENAPI_SECURITY``), then to the default.
+        self.title = title
+        self.api_version = version
+        self.openapi_version = openapi_version
+        self.openapi_url = openapi_url
+        self.docs_url = docs_url
+        self.servers = None if servers is None else list(servers)
+        self.security_schemes = (
+            None if security_schemes is None else dict(security_schemes)
+        )
+        self.security = None if security is None else list(security)
+        # Names given to fields dicts for the OpenAPI document, by id (a
+        # dict is not hashable); the dict is kept so its id stays its own.
+        self._schema_names: dict[int, tuple[str, Mapping[t.Any, t.Any]]] = {}
+        self._specs: weakref.WeakKeyDictionary[Flask, t.Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._specs_lock = threading.Lock()
         #: The endpoints of this Api's resources, without blueprint prefix.
         self.endpoints: set[str] = set()
         self.resources: list[_Registration] = []
@@ -160,6 +193,20 @@ class Api:
         self._bound.setdefault(app, []).append(setup_state)
         for registration in self.resources:
             self._register(app, setup_state, registration)
+        openapi_url = self.openapi_url or app.config.get("RESOURCES_OPENAPI_URL")
+        docs_url = self.docs_url or app.config.get("RESOURCES_DOCS_URL")
+        if openapi_url or docs_url:
+            # Only Apis that serve a document need the optional layer.
+            from .openapi import views
+
+            prefix = "" if setup_state is None else setup_state.url_prefix or ""
+            views.register(
+                self,
+                app,
+                setup_state,
+                openapi_url=openapi_url and self._complete_url(openapi_url, prefix),
+                docs_url=docs_url and self._complete_url(docs_url, prefix),
+            )
 
     # -- resources ---------------------------------------------------------
 
@@ -225,6 +272,7 @@ class Api:
         for app, setup_states in list(self._bound.items()):
             for setup_state in setup_states:
                 self._register(app, setup_state, registration)
+        self._forget_specs()
 
     def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
         """Decorator form of :meth:`add_resource`.
@@ -327,6 +375,62 @@ class Api:
             if not hasattr(view, name):
                 setattr(view, name, value)
         return view
+
+    # -- OpenAPI -----------------------------------------------------------
+
+    def openapi(self) -> dict[str, t.Any]:
+        """The OpenAPI document of this Api on the current app, as a dict.
+
+        Needs the ``openapi`` extra and an app context; raises
+        :class:`~flask_resources.exceptions.OpenAPIError` naming what cannot
+        be described.
+
+        .. versionadded:: 0.1
+        """
+        document: dict[str, t.Any] = self.spec.to_dict()
+        return document
+
+    @property
+    def spec(self) -> t.Any:
+        """The :class:`apispec.APISpec` of this Api on the current app (or
+        the app given to the constructor), built the first time it is asked
+        for; add to it by hand and :meth:`openapi` includes the additions.
+        Adding a resource starts a new one.
+
+        .. versionadded:: 0.1
+        """
+        app = current_app._get_current_object() if has_app_context() else self.app  # type: ignore[attr-defined]
+        if app is None:
+            raise RuntimeError("Api.spec needs an app context or an app")
+        spec = self._specs.get(app)
+        if spec is None:
+            from .openapi.spec import build
+
+            with self._specs_lock:
+                spec = self._specs.get(app)
+                if spec is None:
+                    spec = self._specs[app] = build(self, app)
+        return spec
+
+    def schema_name(self, name: str, fields: Mapping[t.Any, t.Any]) -> None:
+        """Name a fields dict: wherever it describes a body, the document
+        refers to ``#/components/schemas/<name>``.
+
+        .. versionadded:: 0.1
+        """
+        self._schema_names[id(fields)] = (name, fields)
+        self._forget_specs()
+
+    def _forget_specs(self) -> None:
+        """Drop the documents built so far: they are out of date."""
+        if self._specs:
+            with self._specs_lock:
+                self._specs.clear()
+
+    def schema_name_of(self, fields: Mapping[t.Any, t.Any]) -> str | None:
+        """The name given to a fields dict with :meth:`schema_name`."""
+        entry = self._schema_names.get(id(fields))
+        return entry[0] if entry is not None and entry[1] is fields else None
 
     # -- responses ---------------------------------------------------------
 

@@ -10,6 +10,7 @@ instance folder. See ``docs/guide/cats.md``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import typing as t
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from flask import Flask
 
 from flask_resources import Api
 
-from .resources import TOKEN_KEY, Cat, CatList, database_unavailable
+from .resources import SECURITY_SCHEME, TOKEN_KEY, Cat, CatList, database_unavailable
 from .storage import CONNECT_TIMEOUT, STATEMENT_TIMEOUT, CatRepository, display_url
 
 __all__ = ["create_app", "repository_of"]
@@ -83,7 +84,22 @@ def create_app(
     app.extensions[EXTENSION_KEY] = repository
     app.cli.add_command(init_db)
 
-    api = Api(app, catch_all_404s=True)
+    api = Api(
+        app,
+        catch_all_404s=True,
+        title="Cats",
+        version="1.0.0",
+        # The document and the docs page need the openapi and docs extras.
+        openapi_url="/openapi.json" if _has_openapi_extras() else None,
+        docs_url="/docs" if _has_openapi_extras() else None,
+        security_schemes={
+            SECURITY_SCHEME: {
+                "type": "http",
+                "scheme": "bearer",
+                "description": f"The app's {TOKEN_KEY}; writes need it.",
+            }
+        },
+    )
     # A database that is down, frozen or overloaded answers 503 with
     # Retry-After, in the API's JSON, instead of a 500.
     api.errorhandler(sa.exc.DBAPIError)(database_unavailable)
@@ -107,6 +123,14 @@ def init_db() -> None:
     repository.close()
     where = display_url(current_app.config["DATABASE_URL"])
     click.echo(f"{'Created' if created else 'Found'} the cats table in {where}")
+
+
+def _has_openapi_extras() -> bool:
+    """Whether apispec and flask-swagger-ui are installed."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("apispec", "flask_swagger_ui")
+    )
 
 
 def repository_of(app: Flask) -> CatRepository:
