@@ -431,6 +431,10 @@ class Api:
     def handle_error(self, e: Exception) -> Response:
         """Answer an exception raised in one of this Api's routes with JSON.
 
+        With ``RESOURCES_ERROR_FORMAT = "problem"`` the body is an RFC 9457
+        problem object (see :func:`~flask_resources.errors.problem_details`),
+        served as ``application/problem+json`` where it would be JSON.
+
         Override it to change every error response of the Api. Outside
         debug and testing, an unhandled exception is logged and answered
         with a generic 500; with ``PROPAGATE_EXCEPTIONS`` it is re-raised,
@@ -466,7 +470,12 @@ class Api:
             if message is None or isinstance(message, str):
                 data["message"] = errors.help_on_404(message)
 
+        problem = errors.problem_format()
+        if problem:
+            data = errors.problem_details(data, code)
         resp = self._render(self._error_mediatype(), data, code, headers)
+        if problem and resp.mimetype == JSON_MEDIATYPE:
+            resp.headers["Content-Type"] = errors.PROBLEM_MEDIATYPE
         if resp.status_code == 401:
             resp = self.unauthorized(resp)
         return resp
