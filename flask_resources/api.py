@@ -17,12 +17,12 @@ from flask.views import MethodView
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 from werkzeug.wrappers import Response
 
-from . import errors
+from . import conditional, errors
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
 from .representations import DEFAULT_REPRESENTATIONS, output_json
-from .resource import Resource, check_async_support
+from .resource import Resource, check_async_support, render_own
 from .typing import AnyCallable, Decorator, HeadersValue, Representation
 
 R = t.TypeVar("R", bound=type[Resource])
@@ -72,6 +72,10 @@ class Api:
         Api prefix (``a``) and the resource URL (``e``) in each rule.
     :param errors: maps exception class names to the JSON body, and the
         ``status`` of the response, to answer with.
+    :param etag: answer GET and HEAD on every resource with an ``ETag`` and
+        a matching ``If-None-Match`` with 304; see
+        :mod:`flask_resources.conditional`. A resource's own ``etag``
+        attribute wins. Only set when resources are added.
 
     .. versionadded:: 0.1
     """
@@ -86,6 +90,8 @@ class Api:
         serve_challenge_on_401: bool = False,
         url_part_order: str = "bae",
         errors: Mapping[str, Mapping[str, t.Any]] | None = None,
+        *,
+        etag: bool = False,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
@@ -100,6 +106,9 @@ class Api:
         self.serve_challenge_on_401 = serve_challenge_on_401
         self.url_part_order = url_part_order
         self.errors: dict[str, Mapping[str, t.Any]] = dict(errors or {})
+        #: Give every resource's GET/HEAD answers an ETag (and 304s), unless
+        #: the resource sets its own ``etag`` attribute.
+        self.etag = etag
         #: The endpoints of this Api's resources, without blueprint prefix.
         self.endpoints: set[str] = set()
         self.resources: list[_Registration] = []
@@ -277,6 +286,9 @@ class Api:
 
         if resource.init_every_request:
 
+            def instance() -> t.Any:
+                return resource(*class_args, **class_kwargs)
+
             def dispatch(*args: t.Any, **kwargs: t.Any) -> t.Any:
                 instance = resource(*class_args, **class_kwargs)
                 return instance.dispatch_request(*args, **kwargs)
@@ -285,11 +297,21 @@ class Api:
             shared = resource(*class_args, **class_kwargs)
             dispatch = shared.dispatch_request
 
+            def instance() -> t.Any:
+                return shared
+
         # MethodView's own `decorators` wrap the bare dispatch, as as_view does.
         for decorator in resource.decorators:
             dispatch = decorator(dispatch)
 
         view = self.output(dispatch)
+        # Decided here, once: resources that opt into nothing keep the bare
+        # view and pay nothing per request.
+        settings = conditional.Conditional.of(resource, api_etag=self.etag)
+        if settings is not None:
+            view = conditional.conditional_view(
+                view, settings, instance=instance, render=self._renderer(resource)
+            )
         view.__name__ = registration.endpoint
         view.__doc__ = resource.__doc__
         view.__module__ = resource.__module__
@@ -391,6 +413,21 @@ class Api:
             resp.headers["Content-Type"] = "text/plain"
             return resp
         raise InternalServerError()
+
+    def _renderer(self, resource: type[Resource]) -> Callable[[t.Any], Response]:
+        """Render a body as a resource's answer: in one of the resource's own
+        representations when the client asks for one, as
+        :meth:`Resource.dispatch_request` does, else in the Api's."""
+
+        def render(data: t.Any) -> Response:
+            own = getattr(resource, "representations", None)
+            if own:
+                resp = render_own(own, data)
+                if resp is not None:
+                    return resp
+            return self.make_response(data, 200)
+
+        return render
 
     def mediatypes(self) -> list[str]:
         """The media types the client accepts, most wanted first."""
