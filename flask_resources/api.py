@@ -21,6 +21,7 @@ from . import conditional, errors
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
+from .pagination import PageOptions, paginate
 from .representations import DEFAULT_REPRESENTATIONS, output_json
 from .resource import Resource, check_async_support, render_own
 from .typing import AnyCallable, Decorator, HeadersValue, Representation
@@ -76,6 +77,8 @@ class Api:
         a matching ``If-None-Match`` with 304; see
         :mod:`flask_resources.conditional`. A resource's own ``etag``
         attribute wins. Only set when resources are added.
+    :param page_options: the defaults of :meth:`paginate` (parameter names,
+        page sizes, link style) for this Api.
 
     .. versionadded:: 0.1
     """
@@ -92,6 +95,7 @@ class Api:
         errors: Mapping[str, Mapping[str, t.Any]] | None = None,
         *,
         etag: bool = False,
+        page_options: PageOptions | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
@@ -109,6 +113,8 @@ class Api:
         #: Give every resource's GET/HEAD answers an ETag (and 304s), unless
         #: the resource sets its own ``etag`` attribute.
         self.etag = etag
+        #: The defaults of :meth:`paginate`.
+        self.page_options = page_options or PageOptions()
         #: The endpoints of this Api's resources, without blueprint prefix.
         self.endpoints: set[str] = set()
         self.resources: list[_Registration] = []
@@ -359,6 +365,25 @@ class Api:
             return make_response(data, code, headers)
 
         return wrapper
+
+    def paginate(self, *, cursor: bool = False, **settings: t.Any) -> Decorator:
+        """:func:`~flask_resources.pagination.paginate` with this Api's
+        :attr:`page_options` as the defaults::
+
+            api = Api(app, page_options=PageOptions(per_page=50))
+
+            class CatList(Resource):
+                @api.paginate(max_per_page=200)
+                def get(self):
+                    ...
+
+        :param cursor: page by signed cursor instead of page number.
+        :param settings: :class:`~flask_resources.pagination.PageOptions`
+            fields overriding the Api's.
+
+        .. versionadded:: 0.1
+        """
+        return paginate(cursor=cursor, options=self.page_options, **settings)
 
     def representation(
         self, mediatype: str
