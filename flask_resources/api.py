@@ -313,6 +313,7 @@ class Api:
         # view and pay nothing per request.
         settings = conditional.Conditional.of(resource, api_etag=self.etag)
         if settings is not None:
+            conditional.record(resource, settings)
             class_args, class_kwargs = registration.args, registration.kwargs
             view = conditional.conditional_view(
                 view,

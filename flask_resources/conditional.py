@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import typing as t
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import g, request
 from werkzeug.http import (
@@ -36,6 +36,7 @@ from werkzeug.http import (
 )
 
 from .exceptions import abort
+from .operations import Arguments, Operation, ResponseDoc, Status, amend
 
 if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -46,6 +47,7 @@ __all__ = [
     "check_preconditions",
     "etag_for",
     "representation_etag",
+    "verb_operation",
 ]
 
 #: Methods whose answers get an ETag and may be answered with 304.
@@ -101,6 +103,96 @@ class Conditional(t.NamedTuple):
         if not etag and hooks == [None, None]:
             return None
         return cls(bool(etag), hooks[0], hooks[1], require)
+
+
+def record(resource: type[t.Any], settings: Conditional) -> None:
+    """Record what a resource opted into on its class's operation record,
+    under ``extensions["conditional"]``, for readers such as the OpenAPI
+    generator; :func:`verb_operation` says what that means for one verb."""
+    amend(
+        resource,
+        Operation(
+            extensions={
+                "conditional": {
+                    "etag": settings.etag,
+                    "if_match": settings.current_etag is not None,
+                    "last_modified": settings.last_modified is not None,
+                    "require_if_match": settings.require_if_match,
+                }
+            }
+        ),
+    )
+
+
+def verb_operation(verb: str, conditional: Mapping[str, t.Any]) -> Operation:
+    """The headers, parameters and responses conditional requests add to one
+    verb, from the ``extensions["conditional"]`` that :func:`record` left.
+
+    :param verb: the lower case verb.
+    :param conditional: the recorded settings.
+    """
+    method = verb.upper()
+    params: dict[str, t.Any] = {}
+    responses: dict[Status, ResponseDoc] = {}
+    validators = {}
+    if conditional.get("etag"):
+        validators["ETag"] = {
+            "description": "The representation's entity tag.",
+            "schema": {"type": "string"},
+        }
+    if conditional.get("last_modified"):
+        validators["Last-Modified"] = {
+            "description": "When the resource last changed.",
+            "schema": {"type": "string"},
+        }
+    if method in READ_METHODS and validators:
+        if conditional.get("etag"):
+            params["If-None-Match"] = _header_field("ETags the client has.")
+        if conditional.get("last_modified"):
+            params["If-Modified-Since"] = _header_field(
+                "When the client's copy is from."
+            )
+        responses[200] = ResponseDoc(200, headers=validators)
+        responses[304] = ResponseDoc(
+            304,
+            description="Not modified: the client's copy is current.",
+            headers=validators,
+        )
+    elif method in WRITE_METHODS and (
+        conditional.get("if_match") or conditional.get("last_modified")
+    ):
+        if conditional.get("if_match"):
+            params["If-Match"] = _header_field(
+                "The ETag of the representation this change is based on.",
+                required=bool(conditional.get("require_if_match")),
+            )
+            params["If-None-Match"] = _header_field(
+                "'*' to change nothing that exists."
+            )
+        if conditional.get("last_modified"):
+            params["If-Unmodified-Since"] = _header_field(
+                "When the client's copy is from."
+            )
+        responses[412] = ResponseDoc(
+            412, description="Precondition failed: the resource has changed."
+        )
+        if conditional.get("require_if_match"):
+            responses[428] = ResponseDoc(428, description="If-Match is required.")
+    if not params and not responses:
+        return Operation()
+    import marshmallow as ma
+
+    schema = ma.Schema.from_dict(params, name="Preconditions")()
+    return Operation(
+        arguments=(Arguments(schema, location="headers", parses=False),),
+        responses=responses,
+    )
+
+
+def _header_field(description: str, *, required: bool = False) -> t.Any:
+    import marshmallow as ma
+
+    return ma.fields.Str(required=required, metadata={"description": description})
 
 
 def conditional_view(

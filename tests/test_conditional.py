@@ -307,3 +307,29 @@ def test_problem_format_412(app: Flask, client: t.Any, items: Api) -> None:
     assert resp.status_code == 412
     assert resp.headers["Content-Type"] == "application/problem+json"
     assert resp.get_json()["title"] == "Precondition Failed"
+
+
+def test_records_for_readers(items: Api) -> None:
+    from flask_resources.conditional import verb_operation
+    from flask_resources.operations import resource_operations
+
+    resource = items.resources[0].resource
+    records = resource_operations(resource)
+    settings = records["get"].extensions["conditional"]
+    assert settings == {
+        "etag": True,
+        "if_match": True,
+        "last_modified": True,
+        "require_if_match": False,
+    }
+    assert records["put"].extensions["conditional"] == settings
+    get = verb_operation("get", settings)
+    assert set(get.arguments[0].source.fields) == {"If-None-Match", "If-Modified-Since"}
+    assert get.arguments[0].location == "headers"
+    assert set(get.responses) == {200, 304}
+    assert set(get.responses[200].headers) == {"ETag", "Last-Modified"}
+    put = verb_operation("put", {**settings, "require_if_match": True})
+    fields = put.arguments[0].source.fields
+    assert fields["If-Match"].required
+    assert set(put.responses) == {412, 428}
+    assert verb_operation("post", settings) == verb_operation("post", {})
