@@ -378,7 +378,11 @@ def _headers(headers: t.Any, link: str, total: int | None) -> Headers:
 
 
 # ASCII digits only: int() would also take " 3", "3_0", "+3" and "٣".
-_DIGITS = re.compile(r"[0-9]{1,30}", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+
+# Past this many digits a number is refused rather than converted: a page
+# that far is past the end of any list anyway.
+_MAX_DIGITS = 1000
 
 
 def _positive(name: str, default: int) -> int:
@@ -386,6 +390,8 @@ def _positive(name: str, default: int) -> int:
     value = request.args.get(name)
     if value is None:
         return default
+    if len(value) > _MAX_DIGITS:
+        raise _bad(name, "Too large.")
     if not _DIGITS.fullmatch(value) or int(value) < 1:
         raise _bad(name, "Must be a positive integer.")
     return int(value)

@@ -63,7 +63,7 @@ def test_page_past_the_end(client: t.Any, listing: Api) -> None:
         "prev": "/cats?page=3&per_page=3",
         "last": "/cats?page=3&per_page=3",
     }
-    huge = client.get("/cats?page=" + "9" * 30)
+    huge = client.get("/cats?page=" + "9" * 1000)
     assert huge.status_code == 200 and huge.get_json() == []
 
 
@@ -108,7 +108,8 @@ def test_empty_list(api: Api, client: t.Any) -> None:
         "page=3_0",
         "page=%2B3",
         "page=%D9%A3",
-        "page=" + "9" * 31,
+        "page=" + "9" * 1001,
+        "page=" + "9" * 5000,
         "per_page=0",
         "per_page=x",
         "per_page=-5",
