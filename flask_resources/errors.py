@@ -223,3 +223,73 @@ def problem_details(data: t.Any, code: int) -> dict[str, t.Any]:
         ordered["errors"] = errors
     ordered.update(extensions)
     return ordered
+
+
+#: What :func:`error_body_schema` describes: any error, a
+#: :class:`~flask_resources.reqparse.RequestParser` failure, or a
+#: :func:`~flask_resources.use_args` (or ``paginate``) failure.
+ErrorSource: t.TypeAlias = t.Literal["any", "reqparse", "use_args"]
+
+_MESSAGES_BY_LOCATION = {
+    "type": "object",
+    "description": "Messages by location (json, query, ...), then by field.",
+    "additionalProperties": {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+_MESSAGE_BY_FIELD = {
+    "type": "object",
+    "description": "One message per invalid argument.",
+    "additionalProperties": {"type": "string"},
+}
+
+
+def error_body_schema(
+    source: ErrorSource = "any", *, problem: bool
+) -> dict[str, t.Any]:
+    """The JSON Schema of an error body, for the OpenAPI document.
+
+    :param source: ``"reqparse"`` for Flask-RESTful's parser, whose body is
+        ``{"message": {field: text}}``; ``"use_args"`` for
+        :func:`~flask_resources.use_args`, :func:`~flask_resources.use_kwargs`
+        and pagination, whose body is ``{"message": text, "errors":
+        {location: {field: [text]}}}``; ``"any"`` for other errors.
+    :param problem: describe the RFC 9457 body that
+        ``RESOURCES_ERROR_FORMAT = "problem"`` gives instead.
+
+    .. versionadded:: 0.1
+    """
+    errors = {"reqparse": _MESSAGE_BY_FIELD, "use_args": _MESSAGES_BY_LOCATION}.get(
+        source
+    )
+    if problem:
+        properties: dict[str, t.Any] = {
+            "type": {"type": "string", "format": "uri-reference"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "instance": {"type": "string", "format": "uri-reference"},
+        }
+        if errors is not None:
+            properties["errors"] = errors
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": ["type", "title", "status"],
+        }
+    if source == "reqparse":
+        return {
+            "type": "object",
+            "properties": {"message": _MESSAGE_BY_FIELD},
+            "required": ["message"],
+        }
+    properties = {"message": {"type": "string"}}
+    if errors is not None:
+        properties["errors"] = errors
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+    }

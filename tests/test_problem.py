@@ -178,3 +178,34 @@ def test_successes_untouched(client: t.Any, api: Api) -> None:
     resp = client.post("/cats", json={"name": "Tom"})
     assert resp.status_code == 201
     assert resp.headers["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("source", ["any", "reqparse", "use_args"])
+@pytest.mark.parametrize("problem", [False, True])
+def test_error_body_schema_describes_real_bodies(
+    app: Flask, client: t.Any, api: Api, source: str, problem: bool
+) -> None:
+    from flask_resources.errors import error_body_schema
+
+    app.config["RESOURCES_ERROR_FORMAT"] = "problem" if problem else "restful"
+    api.add_resource(Cats, "/cats")
+    if source == "reqparse":
+        body = client.get("/cats?age=old").get_json()
+    elif source == "use_args":
+        body = client.post("/cats", json={}).get_json()
+    else:
+        body = client.get("/cats").get_json()
+    schema = error_body_schema(source, problem=problem)  # type: ignore[arg-type]
+    assert set(schema["required"]) <= set(body)
+    errors = schema["properties"].get("errors")
+    if errors is None:
+        assert "errors" not in body
+        if source == "reqparse":
+            assert isinstance(body["message"], dict)
+    else:
+        nested = errors["additionalProperties"]
+        for value in body["errors"].values():
+            if nested["type"] == "object":
+                assert all(isinstance(v, list) for v in value.values())
+            else:
+                assert isinstance(value, str)
