@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import sys
+import threading
 import typing as t
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from types import TracebackType
 
-from flask import Blueprint, Flask, current_app, got_request_exception, request
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    got_request_exception,
+    has_app_context,
+    has_request_context,
+    request,
+)
 from flask import make_response as flask_make_response
 from flask import url_for as flask_url_for
 from flask.sansio.blueprints import BlueprintSetupState
@@ -18,6 +27,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptabl
 from werkzeug.wrappers import Response
 
 from . import conditional, errors
+from ._state import AppState, create_state, get_state
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
@@ -96,6 +106,14 @@ class Api:
         *,
         etag: bool = False,
         page_options: PageOptions | None = None,
+        title: str | None = None,
+        version: str | None = None,
+        openapi_version: str | None = None,
+        openapi_url: str | None = None,
+        docs_url: str | None = None,
+        servers: Iterable[Mapping[str, t.Any]] | None = None,
+        security_schemes: Mapping[str, Mapping[str, t.Any]] | None = None,
+        security: Iterable[Mapping[str, t.Sequence[str]]] | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
@@ -115,17 +133,42 @@ class Api:
         self.etag = etag
         #: The defaults of :meth:`paginate`.
         self.page_options = page_options or PageOptions()
+        #: OpenAPI settings; ``None`` falls back to the app config key
+        #: (``RESOURCES_API_TITLE``, ``RESOURCES_API_VERSION``,
+        #: ``RESOURCES_OPENAPI_VERSION``, ``RESOURCES_OPENAPI_URL``,
+        #: ``RESOURCES_DOCS_URL``, ``RESOURCES_OPENAPI_SERVERS``,
+        #: ``RESOURCES_OPENAPI_SECURITY_SCHEMES``,
+        #: ``RESOURCES_OPENAPI_SECURITY``), then to the default.
+        self.title = title
+        self.api_version = version
+        self.openapi_version = openapi_version
+        self.openapi_url = openapi_url
+        self.docs_url = docs_url
+        self.servers = None if servers is None else list(servers)
+        self.security_schemes = (
+            None if security_schemes is None else dict(security_schemes)
+        )
+        self.security = None if security is None else list(security)
+        # Names given to fields dicts for the OpenAPI document, by id (a
+        # dict is not hashable); the dict is kept so its id stays its own.
+        self._schema_names: dict[int, tuple[str, Mapping[t.Any, t.Any]]] = {}
+        self._specs: weakref.WeakKeyDictionary[Flask, t.Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._specs_lock = threading.Lock()
         #: The endpoints of this Api's resources, without blueprint prefix.
         self.endpoints: set[str] = set()
         self.resources: list[_Registration] = []
         self.app: Flask | None = None
         self.blueprint: Blueprint | None = None
         self._endpoint_of: dict[type[View], str] = {}
-        # The apps (and, for a blueprint, the setup state) this Api is bound
-        # to, so a resource added after binding is registered on each.
-        self._bound: weakref.WeakKeyDictionary[Flask, BlueprintSetupState | None] = (
-            weakref.WeakKeyDictionary()
-        )
+        # The apps this Api is bound to, each with the setup state of every
+        # registration of its blueprint (``None`` when bound to the app
+        # itself), so a resource added after binding is registered on each
+        # and endpoints resolve as Flask names them.
+        self._bound: weakref.WeakKeyDictionary[
+            Flask, list[BlueprintSetupState | None]
+        ] = weakref.WeakKeyDictionary()
         if app is not None:
             if isinstance(app, Flask):
                 self.app = app
@@ -147,12 +190,29 @@ class Api:
         self._bind(t.cast(Flask, setup_state.app), setup_state)
 
     def _bind(self, app: Flask, setup_state: BlueprintSetupState | None) -> None:
-        state = errors.app_state(app)
+        state = get_state(app)
+        if state is None:
+            state = create_state(app)
+            errors.register_handlers(app)
         if self not in state.apis:
             state.apis.append(self)
-        self._bound[app] = setup_state
+        self._bound.setdefault(app, []).append(setup_state)
         for registration in self.resources:
             self._register(app, setup_state, registration)
+        openapi_url = self.openapi_url or app.config.get("RESOURCES_OPENAPI_URL")
+        docs_url = self.docs_url or app.config.get("RESOURCES_DOCS_URL")
+        if openapi_url or docs_url:
+            # Only Apis that serve a document need the optional layer.
+            from .openapi import views
+
+            prefix = "" if setup_state is None else setup_state.url_prefix or ""
+            views.register(
+                self,
+                app,
+                setup_state,
+                openapi_url=openapi_url and self._complete_url(openapi_url, prefix),
+                docs_url=docs_url and self._complete_url(docs_url, prefix),
+            )
 
     # -- resources ---------------------------------------------------------
 
@@ -215,8 +275,10 @@ class Api:
         resource.mediatypes = self.mediatypes_method()  # type: ignore[attr-defined]
         for url in urls:
             self.urls[url] = endpoint
-        for app, setup_state in list(self._bound.items()):
-            self._register(app, setup_state, registration)
+        for app, setup_states in list(self._bound.items()):
+            for setup_state in setup_states:
+                self._register(app, setup_state, registration)
+        self._forget_specs()
 
     def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
         """Decorator form of :meth:`add_resource`.
@@ -248,14 +310,8 @@ class Api:
     ) -> None:
         resource = registration.resource
         endpoint = registration.endpoint
-        if setup_state is None:
-            full_endpoint = endpoint
-            blueprint_prefix = ""
-        else:
-            full_endpoint = (
-                f"{setup_state.name_prefix}.{setup_state.name}.{endpoint}".lstrip(".")
-            )
-            blueprint_prefix = setup_state.url_prefix or ""
+        full_endpoint = _join_endpoint(_endpoint_prefix(setup_state), endpoint)
+        blueprint_prefix = "" if setup_state is None else setup_state.url_prefix or ""
         existing = app.view_functions.get(full_endpoint)
         if existing is not None:
             if getattr(existing, "view_class", None) is not resource:
@@ -281,7 +337,7 @@ class Api:
                     setup_state.add_url_rule(rule, endpoint, view, **options)
                 finally:
                     setup_state.url_prefix = saved_prefix
-        errors.app_state(app).endpoints[full_endpoint] = self
+        t.cast(AppState, get_state(app)).endpoints[full_endpoint] = self
 
     def _complete_url(self, url: str, blueprint_prefix: str) -> str:
         parts = {"b": blueprint_prefix, "a": self.prefix, "e": url}
@@ -337,6 +393,62 @@ class Api:
             if not hasattr(view, name):
                 setattr(view, name, value)
         return view
+
+    # -- OpenAPI -----------------------------------------------------------
+
+    def openapi(self) -> dict[str, t.Any]:
+        """The OpenAPI document of this Api on the current app, as a dict.
+
+        Needs the ``openapi`` extra and an app context; raises
+        :class:`~flask_resources.exceptions.OpenAPIError` naming what cannot
+        be described.
+
+        .. versionadded:: 0.1
+        """
+        document: dict[str, t.Any] = self.spec.to_dict()
+        return document
+
+    @property
+    def spec(self) -> t.Any:
+        """The :class:`apispec.APISpec` of this Api on the current app (or
+        the app given to the constructor), built the first time it is asked
+        for; add to it by hand and :meth:`openapi` includes the additions.
+        Adding a resource starts a new one.
+
+        .. versionadded:: 0.1
+        """
+        app = current_app._get_current_object() if has_app_context() else self.app  # type: ignore[attr-defined]
+        if app is None:
+            raise RuntimeError("Api.spec needs an app context or an app")
+        spec = self._specs.get(app)
+        if spec is None:
+            from .openapi.spec import build
+
+            with self._specs_lock:
+                spec = self._specs.get(app)
+                if spec is None:
+                    spec = self._specs[app] = build(self, app)
+        return spec
+
+    def schema_name(self, name: str, fields: Mapping[t.Any, t.Any]) -> None:
+        """Name a fields dict: wherever it describes a body, the document
+        refers to ``#/components/schemas/<name>``.
+
+        .. versionadded:: 0.1
+        """
+        self._schema_names[id(fields)] = (name, fields)
+        self._forget_specs()
+
+    def _forget_specs(self) -> None:
+        """Drop the documents built so far: they are out of date."""
+        if self._specs:
+            with self._specs_lock:
+                self._specs.clear()
+
+    def schema_name_of(self, fields: Mapping[t.Any, t.Any]) -> str | None:
+        """The name given to a fields dict with :meth:`schema_name`."""
+        entry = self._schema_names.get(id(fields))
+        return entry[0] if entry is not None and entry[1] is fields else None
 
     # -- responses ---------------------------------------------------------
 
@@ -477,20 +589,46 @@ class Api:
 
     def url_for(self, resource: type[View], **values: t.Any) -> str:
         """Build the URL of a resource, as :func:`flask.url_for` does for an
-        endpoint."""
+        endpoint.
+
+        On a blueprint registered several times (under other names, or
+        nested in another blueprint), the URL is the one of the current
+        request's registration when it is one of them, else of the first.
+        """
         endpoint = self._endpoint_of.get(resource) or resource.__name__.lower()
-        if self.blueprint is not None:
-            endpoint = f"{self.blueprint.name}.{endpoint}"
-        return flask_url_for(endpoint, **values)
+        prefixes = self._endpoint_prefixes()
+        prefix = prefixes[0]
+        if len(prefixes) > 1 and has_request_context():
+            current = request.blueprint
+            if current in prefixes:
+                prefix = current
+        return flask_url_for(_join_endpoint(prefix, endpoint), **values)
 
     def owns_endpoint(self, endpoint: str) -> bool:
-        """Whether ``endpoint`` (blueprint prefix included) is this Api's."""
-        if self.blueprint is not None:
-            prefix = f"{self.blueprint.name}."
-            if not endpoint.startswith(prefix):
-                return False
-            endpoint = endpoint[len(prefix) :]
-        return endpoint in self.endpoints
+        """Whether ``endpoint`` (blueprint prefix included, as Flask names
+        it) is one of this Api's."""
+        for prefix in self._endpoint_prefixes():
+            if not prefix:
+                name = endpoint
+            elif endpoint.startswith(f"{prefix}."):
+                name = endpoint[len(prefix) + 1 :]
+            else:
+                continue
+            if name in self.endpoints:
+                return True
+        return False
+
+    def _endpoint_prefixes(self) -> list[str]:
+        """The prefixes Flask gives this Api's endpoints on the current app:
+        ``""`` on the app itself, the dotted name of each registration of
+        the blueprint (``"parent.child"`` when nested)."""
+        setup_states = None
+        if has_app_context():
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            setup_states = self._bound.get(app)
+        if setup_states:
+            return list(dict.fromkeys(map(_endpoint_prefix, setup_states)))
+        return [self.blueprint.name if self.blueprint is not None else ""]
 
     # -- errors ------------------------------------------------------------
 
@@ -567,6 +705,19 @@ class Api:
             realm = current_app.config.get("HTTP_BASIC_AUTH_REALM", "flask-restful")
             response.headers["WWW-Authenticate"] = f'Basic realm="{realm}"'
         return response
+
+
+def _endpoint_prefix(setup_state: BlueprintSetupState | None) -> str:
+    """The prefix Flask puts before the endpoints of one registration of a
+    blueprint, as :meth:`BlueprintSetupState.add_url_rule
+    <flask.sansio.blueprints.BlueprintSetupState.add_url_rule>` builds it."""
+    if setup_state is None:
+        return ""
+    return f"{setup_state.name_prefix}.{setup_state.name}".lstrip(".")
+
+
+def _join_endpoint(prefix: str, endpoint: str) -> str:
+    return f"{prefix}.{endpoint}" if prefix else endpoint
 
 
 def _resource_view(

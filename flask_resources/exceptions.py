@@ -147,3 +147,11 @@ def validation_error_class(code: int) -> type[RequestValidationError]:
     name = f"{RequestValidationError.__name__}{code}"
     namespace = {"code": code, "__module__": __name__}
     return type(name, (RequestValidationError, base), namespace)
+
+
+class OpenAPIError(FlaskResourcesError):
+    """The OpenAPI document cannot be built: a missing extra, or a schema,
+    field or argument that cannot be described; the message names where.
+
+    .. versionadded:: 0.1
+    """

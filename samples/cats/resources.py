@@ -8,7 +8,7 @@ import typing as t
 from flask import current_app, url_for
 from flask_httpauth import HTTPTokenAuth
 
-from flask_resources import Resource, abort, marshal_with, use_args
+from flask_resources import Resource, abort, doc, marshal_with, use_args
 from flask_resources.auth import api_auth
 from flask_resources.conditional import check_preconditions, etag_for
 from flask_resources.pagination import paginate
@@ -19,10 +19,17 @@ from .storage import CatRepository, CatRow
 #: The app config key (and environment variable) holding the write token.
 TOKEN_KEY = "CATS_API_TOKEN"
 
+#: The name of the token's security scheme in the OpenAPI document.
+SECURITY_SCHEME = "bearerToken"
+
+_NOT_FOUND = {404: "No cat has this id."}
+
 #: Writes need ``Authorization: Bearer <token>`` naming the app's
-#: ``CATS_API_TOKEN``; a 401 otherwise, in the API's error format.
+#: ``CATS_API_TOKEN``; a 401 otherwise, in the API's error format. Each
+#: ``login_required`` also puts the requirement in the OpenAPI document.
 auth = api_auth(
     HTTPTokenAuth(scheme="Bearer", realm="cats"),
+    name=SECURITY_SCHEME,
     message="Writes need an API token: send 'Authorization: Bearer <token>'.",
 )
 
@@ -55,15 +62,19 @@ class CatList(Resource):
     def __init__(self, *, repository: CatRepository) -> None:
         self.repository = repository
 
+    @doc(responses={200: "One page of cats, oldest first."})
     @marshal_with(CatSchema(many=True))
     @paginate(per_page=20, max_per_page=100)
     def get(self) -> t.Any:
+        """List the cats, a page at a time."""
         # A count and one LIMIT/OFFSET query: only the page is loaded.
         return self.repository.listing()
 
+    @doc(responses={201: {"headers": {"Location": "The new cat's URL."}}})
     @use_args(CatSchema)
-    @marshal_with(CatSchema)
+    @marshal_with(CatSchema, code=201)
     def post(self, values: dict[str, t.Any]) -> t.Any:
+        """Add a cat."""
         cat = self.repository.add(values)
         return cat, 201, {"Location": _location(cat)}
 
@@ -93,26 +104,34 @@ class Cat(Resource):
         ``If-Match`` before each write."""
         return _etag(self._found(self.repository.get(cat_id), cat_id))
 
+    @doc(responses=_NOT_FOUND)
     @marshal_with(CatSchema)
     def get(self, cat_id: int) -> t.Any:
+        """Show one cat."""
         return self._found(self.repository.get(cat_id), cat_id)
 
     # arg_name: Flask passes the URL's cat_id by keyword, so the loaded body
     # goes by keyword too.
+    @doc(responses=_NOT_FOUND)
     @use_args(CatSchema, arg_name="values")
     @marshal_with(CatSchema)
     def put(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
+        """Replace a cat: the fields not given become null."""
         values = {"age": None, "born": None, **values}
         cat = self.repository.update(cat_id, values, check=_unchanged)
         return self._found(cat, cat_id)
 
+    @doc(responses=_NOT_FOUND)
     @use_args(cat_patch_schema, arg_name="values")
     @marshal_with(CatSchema)
     def patch(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
+        """Change the fields given of a cat."""
         cat = self.repository.update(cat_id, values, check=_unchanged)
         return self._found(cat, cat_id)
 
+    @doc(responses={204: "The cat is gone.", **_NOT_FOUND})
     def delete(self, cat_id: int) -> t.Any:
+        """Remove a cat."""
         if not self.repository.delete(cat_id, check=_unchanged):
             self._missing(cat_id)
         return "", 204
