@@ -21,7 +21,9 @@ resource that does not opt in is dispatched exactly as before::
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+import inspect
 import typing as t
 from collections.abc import Callable, Mapping
 
@@ -210,39 +212,72 @@ def conditional_view(
     :param render: renders a body as the Api would answer the request, for
         :func:`etag_for`.
     """
-    current_etag = settings.current_etag
     last_modified = settings.last_modified
     etag = settings.etag
-    require_if_match = settings.require_if_match
-    checks_writes = current_etag is not None or last_modified is not None
 
     def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
         setattr(g, _RENDER_KEY, render)
-        method = request.method
-        if method in READ_METHODS:
-            resp = t.cast("Response", view(*args, **kwargs))
-            if not 200 <= resp.status_code < 300:
-                return resp
-            modified: datetime.datetime | None = None
-            if last_modified is not None:
-                modified = getattr(instance(), last_modified)(*args, **kwargs)
-            return answer_read(resp, etag=etag, last_modified=modified)
-        if checks_writes and method in WRITE_METHODS:
-            hooks = instance()
-            current = None
-            if current_etag is not None:
-                current = getattr(hooks, current_etag)(*args, **kwargs)
-            modified = None
-            if last_modified is not None:
-                modified = getattr(hooks, last_modified)(*args, **kwargs)
-            check_preconditions(
-                current,
-                last_modified=modified,
-                require_if_match=require_if_match,
-            )
-        return t.cast("Response", view(*args, **kwargs))
+        resp = t.cast("Response", view(*args, **kwargs))
+        # Writes were checked by the resource, before the verb ran (see
+        # verb_check); reads are answered here, once rendered.
+        if request.method not in READ_METHODS or not 200 <= resp.status_code < 300:
+            return resp
+        modified: datetime.datetime | None = None
+        if last_modified is not None:
+            modified = getattr(instance(), last_modified)(*args, **kwargs)
+        return answer_read(resp, etag=etag, last_modified=modified)
 
     return wrapper
+
+
+#: Wraps a resource's bound verb method with the write preconditions.
+VerbCheck: t.TypeAlias = Callable[[t.Any, "AnyCallable"], "AnyCallable"]
+
+#: The lower case verbs :func:`verb_check` guards.
+WRITE_VERBS = frozenset(method.lower() for method in WRITE_METHODS)
+
+
+def verb_check(resource: type[t.Any]) -> VerbCheck | None:
+    """What checks the write preconditions of a resource class that has a
+    ``current_etag`` or ``last_modified`` hook; ``None`` for the others.
+
+    :class:`~flask_resources.Resource` works this out once per class and
+    wraps each PUT, PATCH and DELETE with it, inside ``method_decorators``:
+    authentication decorators answer first (a 401 says nothing about the
+    item), then the preconditions (412, 428), then the verb.
+    """
+    current = callable(getattr(resource, "current_etag", None))
+    modified = callable(getattr(resource, "last_modified", None))
+    if not (current or modified):
+        return None
+    require = bool(getattr(resource, "require_if_match", False))
+
+    def check(instance: t.Any) -> None:
+        view_args = request.view_args or {}
+        check_preconditions(
+            instance.current_etag(**view_args) if current else None,
+            last_modified=instance.last_modified(**view_args) if modified else None,
+            require_if_match=require,
+        )
+
+    def wrap(instance: t.Any, meth: AnyCallable) -> AnyCallable:
+        if inspect.iscoroutinefunction(meth):
+
+            @functools.wraps(meth)
+            async def async_checked(*args: t.Any, **kwargs: t.Any) -> t.Any:
+                check(instance)
+                return await meth(*args, **kwargs)
+
+            return async_checked
+
+        @functools.wraps(meth)
+        def checked(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            check(instance)
+            return meth(*args, **kwargs)
+
+        return checked
+
+    return wrap
 
 
 def representation_etag(resp: Response) -> str | None:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from ._utils import unpack
+from .conditional import WRITE_VERBS, VerbCheck, verb_check
 from .exceptions import FlaskResourcesError
 from .negotiation import best_match
 from .typing import Decorator, Representation
@@ -65,9 +66,15 @@ class Resource(MethodView):
     #: for each subclass when it is defined.
     _async_verbs: t.ClassVar[frozenset[str]] = frozenset()
 
+    #: Wraps PUT, PATCH and DELETE with the preconditions of the class's
+    #: ``current_etag``/``last_modified`` hooks; filled in for each subclass
+    #: when it is defined, ``None`` when it has neither.
+    _verb_check: t.ClassVar[VerbCheck | None] = None
+
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._async_verbs = async_verbs(cls)
+        cls._verb_check = verb_check(cls)
 
     def dispatch_request(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """Call the method for the request's verb and return what it returns.
@@ -84,6 +91,11 @@ class Resource(MethodView):
         if meth is None:
             # Only reachable when the rule was given methods the class lacks.
             raise MethodNotAllowed(valid_methods=sorted(self.methods or ()))
+
+        check = type(self)._verb_check
+        if check is not None and verb in WRITE_VERBS:
+            # Innermost: method_decorators (authentication) answer first.
+            meth = check(self, meth)
 
         decorators = self.method_decorators
         if decorators:

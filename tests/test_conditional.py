@@ -333,3 +333,68 @@ def test_records_for_readers(items: Api) -> None:
     assert fields["If-Match"].required
     assert set(put.responses) == {412, 428}
     assert verb_operation("post", settings) == verb_operation("post", {})
+
+
+def test_authentication_answers_before_preconditions(api: Api, client: t.Any) -> None:
+    calls: list[int] = []
+
+    def login_required(func: t.Any) -> t.Any:
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            abort(401, message="Log in.")
+
+        return wrapper
+
+    class Item(Resource):
+        method_decorators = [login_required]
+
+        def current_etag(self, item_id: int) -> str:
+            calls.append(item_id)
+            return "x"
+
+        def put(self, item_id: int) -> t.Any:
+            return {}
+
+    api.add_resource(Item, "/items/<int:item_id>")
+    resp = client.put("/items/1", headers={"If-Match": '"stale"'})
+    # Without the precondition the answer is a 401, so the precondition is
+    # ignored (RFC 9110, section 13.2.1), and the item is not even read.
+    assert resp.status_code == 401
+    assert calls == []
+
+
+def test_async_write_is_checked(api: Api, client: t.Any) -> None:
+    pytest.importorskip("asgiref")
+
+    class Item(Resource):
+        def current_etag(self, item_id: int) -> str:
+            return "v1"
+
+        async def put(self, item_id: int) -> t.Any:
+            return {"ok": True}
+
+    api.add_resource(Item, "/items/<int:item_id>")
+    assert client.put("/items/1", headers={"If-Match": '"v0"'}).status_code == 412
+    resp = client.put("/items/1", headers={"If-Match": '"v1"'})
+    assert (resp.status_code, resp.get_json()) == (200, {"ok": True})
+
+
+def test_hooks_get_the_url_variables_only(api: Api, client: t.Any) -> None:
+    import marshmallow as ma
+
+    from flask_resources import use_args
+
+    seen: list[t.Any] = []
+
+    class Item(Resource):
+        method_decorators = [use_args({"name": ma.fields.Str()}, arg_name="body")]
+
+        def current_etag(self, item_id: int) -> str:
+            seen.append(item_id)
+            return "v1"
+
+        def patch(self, item_id: int, body: t.Any) -> t.Any:
+            return body
+
+    api.add_resource(Item, "/items/<int:item_id>")
+    resp = client.patch("/items/4", json={"name": "x"}, headers={"If-Match": '"v1"'})
+    assert (resp.status_code, resp.get_json(), seen) == (200, {"name": "x"}, [4])

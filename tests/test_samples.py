@@ -244,6 +244,9 @@ def test_if_match_stops_a_lost_update(
     )
     assert second.status_code == 412
     assert second.json["message"].startswith("Precondition failed")
+    # Without the token it is a 401 first, whatever If-Match says.
+    anonymous = cats.put("/cats/1", json={"name": "Jerry"}, headers={"If-Match": etag})
+    assert anonymous.status_code == 401
     assert cats.delete("/cats/1", headers={**AUTH, "If-Match": etag}).status_code == 412
     assert rows(repository)[0]["age"] == 4
     fresh = cats.get("/cats/1").headers["ETag"]
