@@ -32,7 +32,6 @@ from werkzeug.http import (
     http_date,
     parse_date,
     parse_etags,
-    quote_etag,
     remove_entity_headers,
     unquote_etag,
 )
@@ -290,8 +289,8 @@ def representation_etag(resp: Response) -> str | None:
         return None
     # SHA-256 runs in hardware on most CPUs (OpenSSL), faster than BLAKE2;
     # 128 bits of it are plenty to tell representations apart.
-    hasher = hashlib.sha256((resp.content_type or "").encode("latin-1"))
-    hasher.update(b"\0")
+    content_type = (resp.headers.get("Content-Type") or "").encode("latin-1")
+    hasher = hashlib.sha256(content_type + b"\0")
     hasher.update(resp.get_data())
     return hasher.hexdigest()[:32]
 
@@ -329,17 +328,20 @@ def answer_read(
     one, ``If-Modified-Since``) says the client has it already."""
     headers = resp.headers
     current: str | None = None
+    quoted: str | None = None
     if etag:
-        if "ETag" in headers:
-            current, _ = unquote_etag(headers["ETag"])
+        quoted = headers.get("ETag")
+        if quoted is not None:
+            current, _ = unquote_etag(quoted)
         else:
             current = representation_etag(resp)
             if current is not None:
-                headers["ETag"] = quote_etag(current)
+                quoted = f'"{current}"'
+                headers.add("ETag", quoted)
         if "Vary" in headers:
             resp.vary.add("Accept")
         else:
-            headers["Vary"] = "Accept"
+            headers.add("Vary", "Accept")
     if last_modified is not None:
         last_modified = _clamp(last_modified)
         headers["Last-Modified"] = http_date(last_modified)
@@ -347,7 +349,12 @@ def answer_read(
     environ = request.environ
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
-        if current is None or not parse_etags(if_none_match).contains_weak(current):
+        # The usual case, the client sending back the one ETag it got, needs
+        # no parsing.
+        if current is None or (
+            if_none_match != quoted
+            and not parse_etags(if_none_match).contains_weak(current)
+        ):
             return resp
     elif last_modified is None or not _not_modified_since(
         last_modified, environ.get("HTTP_IF_MODIFIED_SINCE")
