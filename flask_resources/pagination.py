@@ -281,22 +281,28 @@ def paginate(
     .. versionadded:: 0.1
     """
     opts = dataclasses.replace(options or PageOptions(), **settings)
-    take = _cursor_page if cursor else _numbered_page
+    read, take = (
+        (_cursor_args, _cursor_page) if cursor else (_numbered_args, _numbered_page)
+    )
     record = _record(opts, cursor)
 
+    # The query string is read first: a bad one is refused before the verb
+    # does any work.
     def decorator(func: AnyCallable) -> AnyCallable:
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
             async def async_wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-                return take(await func(*args, **kwargs), opts)
+                wanted = read(opts)
+                return take(await func(*args, **kwargs), opts, wanted)
 
             amend(async_wrapper, record)
             return async_wrapper
 
         @functools.wraps(func)
         def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            return take(func(*args, **kwargs), opts)
+            wanted = read(opts)
+            return take(func(*args, **kwargs), opts, wanted)
 
         amend(wrapper, record)
         return wrapper
@@ -304,9 +310,12 @@ def paginate(
     return decorator
 
 
-def _numbered_page(rv: t.Any, opts: PageOptions) -> t.Any:
-    page = _positive(opts.page_param, 1)
-    per_page = _per_page(opts)
+def _numbered_args(opts: PageOptions) -> tuple[int, int]:
+    return _positive(opts.page_param, 1), _per_page(opts)
+
+
+def _numbered_page(rv: t.Any, opts: PageOptions, wanted: tuple[int, int]) -> t.Any:
+    page, per_page = wanted
     body, code, headers = unpack(rv)
     source = _pages(body, "count", "slice")
     total = source.count()
@@ -330,19 +339,26 @@ def _numbered_page(rv: t.Any, opts: PageOptions) -> t.Any:
     return items, code, _headers(headers, link, total)
 
 
-def _cursor_page(rv: t.Any, opts: PageOptions) -> t.Any:
+def _cursor_args(opts: PageOptions) -> tuple[t.Any, int]:
     per_page = _per_page(opts)
+    raw = request.args.get(opts.cursor_param)
+    position = None
+    if raw:
+        position = _read_cursor(_cursor_serializer(), raw, opts.cursor_param)
+    return position, per_page
+
+
+def _cursor_page(rv: t.Any, opts: PageOptions, wanted: tuple[t.Any, int]) -> t.Any:
+    position, per_page = wanted
     body, code, headers = unpack(rv)
     methods = ("after", "count") if opts.count_cursor_pages else ("after",)
     source = _pages(body, *methods)
     serializer = _cursor_serializer()
-    raw = request.args.get(opts.cursor_param)
-    position = None
-    if raw:
-        position = _read_cursor(serializer, raw, opts.cursor_param)
     try:
         items, following = source.after(position, per_page)
     except (ValueError, TypeError):
+        if position is None:
+            raise
         # A genuine cursor for another key, such as one from before a change
         # of the key columns.
         raise _bad(opts.cursor_param, "Not a valid cursor.") from None

@@ -338,3 +338,20 @@ def test_positions_round_trip_exactly() -> None:
         None,
     ]
     assert _POSITIONS.loads(_POSITIONS.dumps(values)) == values
+
+
+def test_bad_page_refused_before_the_verb_runs(api: Api, client: t.Any) -> None:
+    calls: list[int] = []
+
+    class Counted(Resource):
+        @paginate()
+        def get(self) -> t.Any:
+            calls.append(1)
+            return ITEMS
+
+    api.add_resource(Counted, "/c")
+    assert client.get("/c?page=x").status_code == 400
+    assert client.get("/c?per_page=0").status_code == 400
+    assert calls == []
+    assert client.get("/c").status_code == 200
+    assert calls == [1]
