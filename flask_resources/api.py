@@ -26,13 +26,14 @@ from flask.views import View
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 from werkzeug.wrappers import Response
 
-from . import errors
+from . import conditional, errors
 from ._state import AppState, create_state, get_state
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
+from .pagination import PageOptions, paginate
 from .representations import DEFAULT_REPRESENTATIONS, output_json
-from .resource import Resource, check_async_support
+from .resource import Resource, check_async_support, render_own
 from .typing import AnyCallable, Decorator, HeadersValue, Representation
 
 R = t.TypeVar("R", bound=type[View])
@@ -87,6 +88,12 @@ class Api:
         Api prefix (``a``) and the resource URL (``e``) in each rule.
     :param errors: maps exception class names to the JSON body, and the
         ``status`` of the response, to answer with.
+    :param etag: answer GET and HEAD on every resource with an ``ETag`` and
+        a matching ``If-None-Match`` with 304; see
+        :mod:`flask_resources.conditional`. A resource's own ``etag``
+        attribute wins. Only set when resources are added.
+    :param page_options: the defaults of :meth:`paginate` (parameter names,
+        page sizes, link style) for this Api.
 
     .. versionadded:: 0.1
     """
@@ -102,6 +109,8 @@ class Api:
         url_part_order: str = "bae",
         errors: Mapping[str, Mapping[str, t.Any]] | None = None,
         *,
+        etag: bool = False,
+        page_options: PageOptions | None = None,
         title: str | None = None,
         version: str | None = None,
         openapi_version: str | None = None,
@@ -127,6 +136,11 @@ class Api:
         #: Exception class -> the function turning it into an HTTP error; see
         #: :meth:`errorhandler`.
         self.error_handlers: dict[type[BaseException], ErrorTranslator] = {}
+        #: Give every resource's GET/HEAD answers an ETag (and 304s), unless
+        #: the resource sets its own ``etag`` attribute.
+        self.etag = etag
+        #: The defaults of :meth:`paginate`.
+        self.page_options = page_options or PageOptions()
         #: OpenAPI settings; ``None`` falls back to the app config key
         #: (``RESOURCES_API_TITLE``, ``RESOURCES_API_VERSION``,
         #: ``RESOURCES_OPENAPI_VERSION``, ``RESOURCES_OPENAPI_URL``,
@@ -359,6 +373,18 @@ class Api:
             # view function, as Flask-RESTful let it.
             view = resource.as_view(endpoint, *registration.args, **registration.kwargs)
         view = self.output(view)
+        # Decided here, once: resources that opt into nothing keep the bare
+        # view and pay nothing per request.
+        settings = conditional.Conditional.of(resource, api_etag=self.etag)
+        if settings is not None:
+            conditional.record(resource, settings)
+            class_args, class_kwargs = registration.args, registration.kwargs
+            view = conditional.conditional_view(
+                view,
+                settings,
+                instance=lambda: resource(*class_args, **class_kwargs),
+                render=self._renderer(resource),
+            )
         attributes = {
             "view_class": resource,
             "__name__": endpoint,
@@ -460,6 +486,25 @@ class Api:
             return make_response(data, code, headers)
 
         return wrapper
+
+    def paginate(self, *, cursor: bool = False, **settings: t.Any) -> Decorator:
+        """:func:`~flask_resources.pagination.paginate` with this Api's
+        :attr:`page_options` as the defaults::
+
+            api = Api(app, page_options=PageOptions(per_page=50))
+
+            class CatList(Resource):
+                @api.paginate(max_per_page=200)
+                def get(self):
+                    ...
+
+        :param cursor: page by signed cursor instead of page number.
+        :param settings: :class:`~flask_resources.pagination.PageOptions`
+            fields overriding the Api's.
+
+        .. versionadded:: 0.1
+        """
+        return paginate(cursor=cursor, options=self.page_options, **settings)
 
     def representation(
         self, mediatype: str
@@ -575,6 +620,21 @@ class Api:
             return resp
         raise InternalServerError()
 
+    def _renderer(self, resource: type[View]) -> Callable[[t.Any], Response]:
+        """Render a body as a resource's answer: in one of the resource's own
+        representations when the client asks for one, as
+        :meth:`Resource.dispatch_request` does, else in the Api's."""
+
+        def render(data: t.Any) -> Response:
+            own = getattr(resource, "representations", None)
+            if own:
+                resp = render_own(own, data)
+                if resp is not None:
+                    return resp
+            return self.make_response(data, 200)
+
+        return render
+
     def mediatypes(self) -> list[str]:
         """The media types the client accepts, most wanted first."""
         return accept_mediatypes(request.environ.get("HTTP_ACCEPT"))
@@ -640,6 +700,10 @@ class Api:
     def handle_error(self, e: Exception) -> Response:
         """Answer an exception raised in one of this Api's routes with JSON.
 
+        With ``RESOURCES_ERROR_FORMAT = "problem"`` the body is an RFC 9457
+        problem object (see :func:`~flask_resources.errors.problem_details`),
+        served as ``application/problem+json`` where it would be JSON.
+
         Override it to change every error response of the Api. Outside
         debug and testing, an unhandled exception is logged and answered
         with a generic 500; with ``PROPAGATE_EXCEPTIONS`` it is re-raised,
@@ -686,7 +750,12 @@ class Api:
             if message is None or isinstance(message, str):
                 data["message"] = errors.help_on_404(message)
 
+        problem = errors.problem_format()
+        if problem:
+            data = errors.problem_details(data, code)
         resp = self._render(self._error_mediatype(), data, code, headers)
+        if problem and resp.mimetype == JSON_MEDIATYPE:
+            resp.headers["Content-Type"] = errors.PROBLEM_MEDIATYPE
         if resp.status_code == 401:
             resp = self.unauthorized(resp)
         return resp

@@ -96,9 +96,15 @@ def abort(http_status_code: int, **kwargs: t.Any) -> t.NoReturn:
 class RequestValidationError(HTTPError):
     """Request data failed validation against a schema.
 
-    The JSON body has one shape for the whole package::
+    :func:`~flask_resources.use_args` and :func:`~flask_resources.use_kwargs`
+    raise it; its JSON body is::
 
         {"message": "<summary>", "errors": {"<location>": {"<field>": ["..."]}}}
+
+    :class:`~flask_resources.reqparse.RequestParser` keeps Flask-RESTful's
+    body instead, ``{"message": {"<field>": "<text>"}}``, raised through
+    :func:`abort`. With ``RESOURCES_ERROR_FORMAT = "problem"`` both become a
+    problem object whose ``errors`` member holds the messages.
 
     The base class answers 400, as Flask-RESTful's parser did. Use
     :func:`validation_error_class` to get the subclass for another status

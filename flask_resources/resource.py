@@ -12,6 +12,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from ._utils import unpack
+from .conditional import WRITE_VERBS, VerbCheck, verb_check
 from .exceptions import FlaskResourcesError
 from .negotiation import best_match
 from .typing import Decorator, Representation
@@ -46,13 +47,34 @@ class Resource(MethodView):
         t.Sequence[Decorator] | Mapping[str, t.Sequence[Decorator]]
     ] = []
 
+    #: ``True`` gives GET and HEAD answers an ``ETag`` computed from the
+    #: representation sent, and answers a matching ``If-None-Match`` with
+    #: 304; ``None`` follows the Api's ``etag`` option. Define a
+    #: ``current_etag(self, *args, **kwargs)`` method (the URL variables, as
+    #: the verbs get them) returning the item's current ETag, or ``None``
+    #: when there is none, to have ``If-Match`` checked before PUT, PATCH and
+    #: DELETE (412 on a mismatch), and a ``last_modified`` method returning a
+    #: :class:`~datetime.datetime` for ``Last-Modified``. See
+    #: :mod:`flask_resources.conditional`.
+    etag: t.ClassVar[bool | None] = None
+
+    #: Answer 428 to PUT, PATCH and DELETE without ``If-Match``; needs a
+    #: ``current_etag`` method.
+    require_if_match: t.ClassVar[bool] = False
+
     #: Lower case names of the verbs defined with ``async def``; filled in
     #: for each subclass when it is defined.
     _async_verbs: t.ClassVar[frozenset[str]] = frozenset()
 
+    #: Wraps PUT, PATCH and DELETE with the preconditions of the class's
+    #: ``current_etag``/``last_modified`` hooks; filled in for each subclass
+    #: when it is defined, ``None`` when it has neither.
+    _verb_check: t.ClassVar[VerbCheck | None] = None
+
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._async_verbs = async_verbs(cls)
+        cls._verb_check = verb_check(cls)
 
     def dispatch_request(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """Call the method for the request's verb and return what it returns.
@@ -70,6 +92,11 @@ class Resource(MethodView):
             # Only reachable when the rule was given methods the class lacks.
             raise MethodNotAllowed(valid_methods=sorted(self.methods or ()))
 
+        check = type(self)._verb_check
+        if check is not None and verb in WRITE_VERBS:
+            # Innermost: method_decorators (authentication) answer first.
+            meth = check(self, meth)
+
         decorators = self.method_decorators
         if decorators:
             if isinstance(decorators, Mapping):
@@ -86,15 +113,26 @@ class Resource(MethodView):
 
         representations = self.representations
         if representations:
-            mediatype = best_match(
-                request.environ.get("HTTP_ACCEPT"), tuple(representations), None
-            )
-            if mediatype is not None:
-                data, code, headers = unpack(rv)
-                resp = representations[mediatype](data, code, headers)
-                resp.headers["Content-Type"] = mediatype
+            resp = render_own(representations, rv)
+            if resp is not None:
                 return resp
         return rv
+
+
+def render_own(
+    representations: Mapping[str, Representation], rv: t.Any
+) -> Response | None:
+    """Render a verb's return value in one of a resource's own
+    representations, if the client's ``Accept`` header asks for one."""
+    mediatype = best_match(
+        request.environ.get("HTTP_ACCEPT"), tuple(representations), None
+    )
+    if mediatype is None:
+        return None
+    data, code, headers = unpack(rv)
+    resp: Response = representations[mediatype](data, code, headers)
+    resp.headers["Content-Type"] = mediatype
+    return resp
 
 
 def async_verbs(view_class: type[View]) -> frozenset[str]:

@@ -19,6 +19,8 @@ import marshmallow as ma
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .._state import get_state
+from ..conditional import verb_operation
+from ..errors import ERROR_FORMAT_KEY, PROBLEM_MEDIATYPE, error_body_schema
 from ..exceptions import OpenAPIError
 from ..fields import Raw
 from ..operations import Arguments, Operation, ResponseDoc, resource_operations
@@ -109,6 +111,14 @@ ERROR_SCHEMAS: Mapping[str, dict[str, t.Any]] = {
 }
 
 
+#: The same error bodies with ``RESOURCES_ERROR_FORMAT = "problem"``.
+PROBLEM_SCHEMAS: Mapping[str, dict[str, t.Any]] = {
+    "Error": error_body_schema("any", problem=True),
+    "ValidationError": error_body_schema("use_args", problem=True),
+    "ParserError": error_body_schema("reqparse", problem=True),
+}
+
+
 def setting(api: Api, app: Flask, name: str) -> t.Any:
     """An Api setting: the constructor's value, else the app config's, else
     the default."""
@@ -162,6 +172,9 @@ class _Builder:
         self.validation_status = int(
             app.config.get("RESOURCES_VALIDATION_ERROR_STATUS", 400)
         )
+        #: Errors are problem details (RFC 9457), served as
+        #: application/problem+json where they would be JSON.
+        self.problem = app.config.get(ERROR_FORMAT_KEY) == "problem"
         self.operation_ids: set[str] = set()
         self.tags: dict[str, str | None] = {}
         self.used_errors: set[str] = set()
@@ -176,8 +189,9 @@ class _Builder:
             spec.components.security_scheme(name, dict(scheme))
         for rule in self.rules():
             self.add_rule(rule)
+        error_schemas = PROBLEM_SCHEMAS if self.problem else ERROR_SCHEMAS
         for name in sorted(self.used_errors):
-            spec.components.schema(name, ERROR_SCHEMAS[name])
+            spec.components.schema(name, error_schemas[name])
         for name, description in self.tags.items():
             spec.tag(
                 {"name": name, **({"description": description} if description else {})}
@@ -233,6 +247,12 @@ class _Builder:
         path_parameters: list[dict[str, t.Any]],
     ) -> dict[str, t.Any]:
         summary, description = _docstring(getattr(resource, verb, None))
+        conditional = record.extensions.get("conditional")
+        if conditional:
+            # ETag/If-Match headers and 304/412/428 for what the resource
+            # opted into (flask_resources.conditional).
+            record = record.merged(verb_operation(verb, conditional))
+        self.add_security_schemes(record.extensions.get("security_schemes"))
         operation: dict[str, t.Any] = {
             "operationId": self.operation_id(record, verb, rule.endpoint),
             "tags": list(record.tags)
@@ -285,6 +305,15 @@ class _Builder:
         operation["responses"] = self.responses(resource, record, errors)
         operation.update(record.openapi)
         return operation
+
+    def add_security_schemes(self, schemes: Mapping[str, t.Any] | None) -> None:
+        """Add the schemes an operation's auth decorators recorded
+        (:func:`flask_resources.auth.api_auth`); a scheme the Api or the
+        config names already is theirs."""
+        known = self.spec.components.security_schemes
+        for name, scheme in (schemes or {}).items():
+            if name not in known:
+                self.spec.components.security_scheme(name, dict(scheme))
 
     def operation_id(self, record: Operation, verb: str, endpoint: str) -> str:
         base = record.operation_id or _UNSAFE_ID.sub("_", f"{verb}_{endpoint}")
@@ -405,6 +434,7 @@ class _Builder:
         self, resource: type, record: Operation, errors: dict[int, list[str]]
     ) -> dict[str, t.Any]:
         media_types = self.media_types(resource)
+        error_media = self.error_media_types(media_types)
         responses: dict[str, t.Any] = {}
         documented = dict(record.responses)
         if not any(_is_success(status) for status in documented):
@@ -414,7 +444,10 @@ class _Builder:
                 # An error said in words only still has the error body.
                 self.used_errors.add("Error")
                 response = dataclasses.replace(response, source=_ERROR_REF)
-            responses[str(status)] = self.response(response, media_types)
+            media = error_media if _is_error(status) else media_types
+            # paginate() answers a list of what marshal_with formats.
+            listed = response.success and "pagination" in record.extensions
+            responses[str(status)] = self.response(response, media, listed=listed)
         for status, names in errors.items():
             key = str(status)
             if key in responses and "content" in responses[key]:
@@ -426,7 +459,7 @@ class _Builder:
             responses[key] = {
                 "description": responses.get(key, {}).get("description")
                 or _phrase(status),
-                "content": {media: {"schema": schema} for media in media_types},
+                "content": {media: {"schema": schema} for media in error_media},
             }
         if "default" not in responses:
             self.used_errors.add("Error")
@@ -434,19 +467,21 @@ class _Builder:
                 "description": "Error",
                 "content": {
                     media: {"schema": {"$ref": "#/components/schemas/Error"}}
-                    for media in media_types
+                    for media in error_media
                 },
             }
         return responses
 
     def response(
-        self, response: ResponseDoc, media_types: list[str]
+        self, response: ResponseDoc, media_types: list[str], *, listed: bool = False
     ) -> dict[str, t.Any]:
         result: dict[str, t.Any] = {
             "description": response.description or _phrase(response.status)
         }
         if response.source is not None:
             schema = self.body_schema(response.source)
+            if listed and schema.get("type") != "array":
+                schema = {"type": "array", "items": schema}
             if response.envelope:
                 schema = {
                     "type": "object",
@@ -476,6 +511,16 @@ class _Builder:
                 return self.fields.dict_schema(source)
             return dict(source)  # Already JSON Schema.
         raise OpenAPIError(f"cannot describe a response body from {source!r}")
+
+    def error_media_types(self, media_types: list[str]) -> list[str]:
+        """The media types of error bodies: with problem details, JSON is
+        served as ``application/problem+json``."""
+        if not self.problem:
+            return media_types
+        return [
+            PROBLEM_MEDIATYPE if media == "application/json" else media
+            for media in media_types
+        ]
 
     def media_types(self, resource: type) -> list[str]:
         media = list(getattr(resource, "representations", None) or ())

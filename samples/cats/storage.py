@@ -8,11 +8,13 @@ import os
 import sqlite3
 import time
 import typing as t
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+
+from flask_resources.pagination import SelectPages
 
 metadata = sa.MetaData()
 
@@ -206,20 +208,10 @@ class CatRepository:
         """Close every pooled connection."""
         self.engine.dispose()
 
-    def page(self, *, offset: int, limit: int) -> tuple[list[CatRow], int]:
-        """The cats ``offset`` to ``offset + limit`` by id, and how many there
-        are, read from one snapshot."""
-        with self.engine.connect() as conn:
-            total = conn.execute(
-                sa.select(sa.func.count()).select_from(cats)
-            ).scalar_one()
-            if offset >= total:
-                # Also keeps absurd page numbers away from the driver.
-                return [], total
-            rows = conn.execute(
-                sa.select(cats).order_by(cats.c.id).limit(limit).offset(offset)
-            ).mappings()
-            return [_row(row) for row in rows], total
+    def listing(self) -> SelectPages:
+        """Every cat by id, for :func:`~flask_resources.pagination.paginate`,
+        which counts them and loads one page."""
+        return SelectPages(sa.select(cats).order_by(cats.c.id), self.engine, row=_row)
 
     def get(self, cat_id: int) -> CatRow | None:
         """The cat with this id, or ``None``."""
@@ -237,12 +229,21 @@ class CatRepository:
         assert cat is not None
         return cat
 
-    def update(self, cat_id: int, values: Mapping[str, t.Any]) -> CatRow | None:
+    def update(
+        self,
+        cat_id: int,
+        values: Mapping[str, t.Any],
+        *,
+        check: Callable[[CatRow], None] | None = None,
+    ) -> CatRow | None:
         """Set some columns of a cat; return the cat, or ``None`` when there
-        is no such cat."""
+        is no such cat. ``check`` sees the cat as it is before the change,
+        with its row locked, and raises to leave it unchanged."""
         if not 0 < cat_id <= MAX_ID:
             return None
         with self.engine.begin() as conn:
+            if check is not None and not self._check(conn, cat_id, check):
+                return None
             if values:
                 # Write first: on SQLite the write lock is taken before the
                 # read, so concurrent writers queue instead of failing.
@@ -253,13 +254,35 @@ class CatRepository:
                     return None
             return self._get(conn, cat_id)
 
-    def delete(self, cat_id: int) -> bool:
-        """Delete a cat; whether there was one."""
+    def delete(
+        self, cat_id: int, *, check: Callable[[CatRow], None] | None = None
+    ) -> bool:
+        """Delete a cat; whether there was one. ``check`` as for
+        :meth:`update`."""
         if not 0 < cat_id <= MAX_ID:
             return False
         with self.engine.begin() as conn:
+            if check is not None and not self._check(conn, cat_id, check):
+                return False
             result = conn.execute(cats.delete().where(cats.c.id == cat_id))
             return result.rowcount > 0
+
+    def _check(
+        self, conn: sa.Connection, cat_id: int, check: Callable[[CatRow], None]
+    ) -> bool:
+        """Lock a cat's row, then hand the cat to ``check``; whether the cat
+        exists. The no-op UPDATE locks the row on PostgreSQL and takes the
+        write lock on SQLite, so no other write lands between the check and
+        the caller's."""
+        locked = conn.execute(
+            cats.update().where(cats.c.id == cat_id).values(id=cats.c.id)
+        )
+        if locked.rowcount == 0:
+            return False
+        cat = self._get(conn, cat_id)
+        assert cat is not None
+        check(cat)
+        return True
 
     def count(self) -> int:
         """How many cats there are."""
