@@ -13,6 +13,8 @@ from .exceptions import abort as abort
 from .marshalling import marshal as marshal
 from .marshalling import marshal_with as marshal_with
 from .marshalling import marshal_with_field as marshal_with_field
+from .parsers import DEFAULT_PARSERS as DEFAULT_PARSERS
+from .parsers import parsed_body as parsed_body
 from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
 from .representations import output_json as output_json
 from .resource import Resource as Resource

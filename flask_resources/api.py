@@ -21,9 +21,10 @@ from . import errors
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
+from .parsers import DEFAULT_PARSERS
 from .representations import DEFAULT_REPRESENTATIONS, output_json
 from .resource import Resource, check_async_support
-from .typing import AnyCallable, Decorator, HeadersValue, Representation
+from .typing import AnyCallable, Decorator, HeadersValue, Parser, Representation
 
 R = t.TypeVar("R", bound=type[Resource])
 
@@ -72,6 +73,9 @@ class Api:
         Api prefix (``a``) and the resource URL (``e``) in each rule.
     :param errors: maps exception class names to the JSON body, and the
         ``status`` of the response, to answer with.
+    :param parsers: media type -> request body parser, instead of
+        :data:`~flask_resources.parsers.DEFAULT_PARSERS`; see
+        :meth:`parser`.
 
     .. versionadded:: 0.1
     """
@@ -86,12 +90,23 @@ class Api:
         serve_challenge_on_401: bool = False,
         url_part_order: str = "bae",
         errors: Mapping[str, Mapping[str, t.Any]] | None = None,
+        *,
+        parsers: Mapping[str, Parser] | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
                 f"url_part_order must order 'b', 'a' and 'e', not {url_part_order!r}"
             )
         self.representations: dict[str, Representation] = dict(DEFAULT_REPRESENTATIONS)
+        #: Media type -> request body parser, read by
+        #: :func:`~flask_resources.parsers.parsed_body`; a 415 lists the
+        #: keys in this order.
+        self.parsers: dict[str, Parser] = {
+            mediatype.lower(): parser
+            for mediatype, parser in (
+                DEFAULT_PARSERS if parsers is None else parsers
+            ).items()
+        }
         self.urls: dict[str, str] = {}
         self.prefix = prefix
         self.default_mediatype = default_mediatype
@@ -349,6 +364,29 @@ class Api:
 
         def wrapper(func: Representation) -> Representation:
             self.representations[mediatype] = func
+            return func
+
+        return wrapper
+
+    def parser(self, mediatype: str) -> Callable[[Parser], Parser]:
+        """Register a request body parser for a media type, as
+        :meth:`representation` registers a representation.
+
+        A parser is called as ``parser(body, mimetype, options)`` with the
+        body's bytes, its media type and the ``Content-Type`` parameters
+        (``charset``, ``boundary``); what it returns is what
+        :func:`~flask_resources.parsers.parsed_body` gives. Raising
+        :exc:`ValueError` answers 400 naming the media type. ``type/*`` and
+        ``*/*`` register a parser for every type they match::
+
+            @api.parser("text/csv")
+            def parse_csv(body, mimetype, options):
+                text = body.decode(options.get("charset", "utf-8"))
+                return list(csv.DictReader(io.StringIO(text)))
+        """
+
+        def wrapper(func: Parser) -> Parser:
+            self.parsers[mediatype.lower()] = func
             return func
 
         return wrapper
