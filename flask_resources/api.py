@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, current_app, got_request_exception, request
 from flask import make_response as flask_make_response
 from flask import url_for as flask_url_for
 from flask.sansio.blueprints import BlueprintSetupState
-from flask.views import MethodView
+from flask.views import View
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 from werkzeug.wrappers import Response
 
@@ -26,13 +26,13 @@ from .representations import DEFAULT_REPRESENTATIONS, output_json
 from .resource import Resource, check_async_support
 from .typing import AnyCallable, Decorator, HeadersValue, Parser, Representation
 
-R = t.TypeVar("R", bound=type[Resource])
+R = t.TypeVar("R", bound=type[View])
 
 _URL_PART_KEYS = frozenset("bae")
 
 
 class _Registration(t.NamedTuple):
-    resource: type[Resource]
+    resource: type[View]
     urls: tuple[str, ...]
     endpoint: str
     args: tuple[t.Any, ...]
@@ -120,7 +120,7 @@ class Api:
         self.resources: list[_Registration] = []
         self.app: Flask | None = None
         self.blueprint: Blueprint | None = None
-        self._endpoint_of: dict[type[Resource], str] = {}
+        self._endpoint_of: dict[type[View], str] = {}
         # The apps (and, for a blueprint, the setup state) this Api is bound
         # to, so a resource added after binding is registered on each.
         self._bound: weakref.WeakKeyDictionary[Flask, BlueprintSetupState | None] = (
@@ -158,7 +158,7 @@ class Api:
 
     def add_resource(
         self,
-        resource: type[Resource],
+        resource: type[View],
         *urls: str,
         endpoint: str | None = None,
         resource_class_args: Iterable[t.Any] = (),
@@ -167,7 +167,9 @@ class Api:
     ) -> None:
         """Route one or more URLs to a resource.
 
-        :param resource: the :class:`Resource` subclass.
+        :param resource: the :class:`Resource` subclass, or any other
+            Flask view class (a :class:`~flask.views.MethodView`), whose
+            view then answers like a resource's.
         :param urls: URL rules, as for :meth:`flask.Flask.add_url_rule`.
         :param endpoint: the endpoint name; defaults to the lower-cased
             class name.
@@ -183,9 +185,10 @@ class Api:
             # Flask-RESTful accepted an instance (as_view is a classmethod)
             # and served its class.
             resource = type(resource)
-        if not issubclass(resource, MethodView):
+        if not callable(getattr(resource, "as_view", None)):
             raise TypeError(
-                f"add_resource() needs a Resource subclass, not {resource!r}"
+                "add_resource() needs a Resource or another view class with"
+                f" as_view, not {resource!r}"
             )
         check_async_support(resource)
         endpoint = endpoint or resource.__name__.lower()
@@ -231,7 +234,7 @@ class Api:
 
         return decorator
 
-    def _resource_at(self, endpoint: str) -> type[Resource] | None:
+    def _resource_at(self, endpoint: str) -> type[View] | None:
         for registration in self.resources:
             if registration.endpoint == endpoint:
                 return registration.resource
@@ -285,41 +288,43 @@ class Api:
         return "".join(parts[key] for key in self.url_part_order if parts[key])
 
     def _make_view(self, registration: _Registration) -> AnyCallable:
-        """Build the view function for a resource, once, at registration."""
+        """Build the view function for a resource, once, at registration.
+
+        The result carries what :meth:`flask.views.View.as_view` sets
+        (``view_class``, ``methods``, ``provide_automatic_options``, the
+        endpoint as ``__name__``, the class's ``__doc__`` and
+        ``__module__``), whatever decorators wrap it.
+        """
         resource = registration.resource
-        class_args = registration.args
-        class_kwargs = registration.kwargs
-
-        if resource.init_every_request:
-
-            def dispatch(*args: t.Any, **kwargs: t.Any) -> t.Any:
-                instance = resource(*class_args, **class_kwargs)
-                return instance.dispatch_request(*args, **kwargs)
-
+        endpoint = registration.endpoint
+        if issubclass(resource, Resource):
+            view = _resource_view(resource, registration.args, registration.kwargs)
+            # MethodView's own `decorators` wrap the bare view, as in as_view.
+            view.__name__ = endpoint
+            view.__module__ = resource.__module__
+            for decorator in resource.decorators:
+                view = decorator(view)
         else:
-            shared = resource(*class_args, **class_kwargs)
-            dispatch = shared.dispatch_request
-
-        # MethodView's own `decorators` wrap the bare dispatch, as as_view does.
-        for decorator in resource.decorators:
-            dispatch = decorator(dispatch)
-
-        view = self.output(dispatch)
-        view.__name__ = registration.endpoint
-        view.__doc__ = resource.__doc__
-        view.__module__ = resource.__module__
-        view.view_class = resource  # type: ignore[attr-defined]
-        view.methods = resource.methods  # type: ignore[attr-defined]
-        view.provide_automatic_options = (  # type: ignore[attr-defined]
-            resource.provide_automatic_options
-        )
-        wrapped: AnyCallable = view
+            # Any other view class (a plain MethodView, say) builds its own
+            # view function, as Flask-RESTful let it.
+            view = resource.as_view(endpoint, *registration.args, **registration.kwargs)
+        view = self.output(view)
+        attributes = {
+            "view_class": resource,
+            "__name__": endpoint,
+            "__doc__": resource.__doc__,
+            "__module__": resource.__module__,
+            "methods": resource.methods,
+            "provide_automatic_options": resource.provide_automatic_options,
+        }
+        for name, value in attributes.items():
+            setattr(view, name, value)
         for decorator in self.decorators:
-            wrapped = decorator(wrapped)
-        for attribute in ("view_class", "methods", "provide_automatic_options"):
-            if not hasattr(wrapped, attribute):
-                setattr(wrapped, attribute, getattr(view, attribute))
-        return wrapped
+            view = decorator(view)
+        for name, value in attributes.items():
+            if not hasattr(view, name):
+                setattr(view, name, value)
+        return view
 
     # -- responses ---------------------------------------------------------
 
@@ -447,7 +452,7 @@ class Api:
 
         return mediatypes
 
-    def url_for(self, resource: type[Resource], **values: t.Any) -> str:
+    def url_for(self, resource: type[View], **values: t.Any) -> str:
         """Build the URL of a resource, as :func:`flask.url_for` does for an
         endpoint."""
         endpoint = self._endpoint_of.get(resource) or resource.__name__.lower()
@@ -530,6 +535,31 @@ class Api:
             realm = current_app.config.get("HTTP_BASIC_AUTH_REALM", "flask-restful")
             response.headers["WWW-Authenticate"] = f'Basic realm="{realm}"'
         return response
+
+
+def _resource_view(
+    resource: type[Resource],
+    class_args: tuple[t.Any, ...],
+    class_kwargs: Mapping[str, t.Any],
+) -> AnyCallable:
+    """The bare view of a :class:`Resource`: :meth:`View.as_view
+    <flask.views.View.as_view>`'s, without its per-request
+    ``ensure_sync``, since :meth:`Resource.dispatch_request` runs async
+    verbs itself."""
+    if resource.init_every_request:
+
+        def view(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return resource(*class_args, **class_kwargs).dispatch_request(
+                *args, **kwargs
+            )
+
+    else:
+        dispatch = resource(*class_args, **class_kwargs).dispatch_request
+
+        def view(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return dispatch(*args, **kwargs)
+
+    return view
 
 
 def _propagate_exceptions(app: Flask) -> bool:

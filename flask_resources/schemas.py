@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import typing as t
@@ -17,6 +18,7 @@ from .exceptions import (
     http_error_class,
     validation_error_class,
 )
+from .operations import Arguments, Operation, amend
 from .parsers import parsed_body
 
 if t.TYPE_CHECKING:
@@ -144,6 +146,7 @@ def use_args(
     .. versionadded:: 0.1
     """
     load = _make_loader(source, location, unknown)
+    record = _arguments_record(load, source, location, unknown, arg_name=arg_name)
 
     def inject(
         args: tuple[t.Any, ...], kwargs: dict[str, t.Any], value: t.Any
@@ -153,7 +156,7 @@ def use_args(
         kwargs[arg_name] = value
         return args, kwargs
 
-    return functools.partial(_wrap, load=load, inject=inject)
+    return functools.partial(_wrap, load=load, inject=inject, record=record)
 
 
 def use_kwargs(
@@ -181,6 +184,7 @@ def use_kwargs(
     if isinstance(load, _SchemaLoader) and load.schema.many:
         raise ValueError("use_kwargs needs a schema with many=False")
     replaces = location == "path"
+    record = _arguments_record(load, source, location, unknown, as_kwargs=True)
 
     def inject(
         args: tuple[t.Any, ...], kwargs: dict[str, t.Any], value: t.Any
@@ -195,7 +199,31 @@ def use_kwargs(
         kwargs.update(value)
         return args, kwargs
 
-    return functools.partial(_wrap, load=load, inject=inject)
+    return functools.partial(_wrap, load=load, inject=inject, record=record)
+
+
+def _arguments_record(
+    load: Callable[[], t.Any],
+    source: ArgumentsSource,
+    location: str,
+    unknown: UnknownPolicy | _UseLocationDefault | None,
+    *,
+    arg_name: str | None = None,
+    as_kwargs: bool = False,
+) -> Operation:
+    """What ``use_args``/``use_kwargs`` record about the operation."""
+    if isinstance(load, _SchemaLoader):
+        arguments = Arguments(load.schema, location=load.location)
+    else:
+        # A request parser: its arguments name their own locations.
+        arguments = Arguments(source, location=None)
+    arguments = dataclasses.replace(
+        arguments,
+        unknown="location" if unknown is LOCATION_DEFAULT else t.cast(str, unknown),
+        arg_name=arg_name,
+        as_kwargs=as_kwargs,
+    )
+    return Operation(arguments=(arguments,))
 
 
 _Inject = Callable[
@@ -205,7 +233,11 @@ _Inject = Callable[
 
 
 def _wrap(
-    func: AnyCallable, *, load: Callable[[], t.Any], inject: _Inject
+    func: AnyCallable,
+    *,
+    load: Callable[[], t.Any],
+    inject: _Inject,
+    record: Operation,
 ) -> AnyCallable:
     # A coroutine function needs a coroutine wrapper, or Flask's ensure_sync
     # would take the wrapper for a plain view.
@@ -216,6 +248,7 @@ def _wrap(
             args, kwargs = inject(args, kwargs, load())
             return await func(*args, **kwargs)
 
+        amend(async_wrapper, record)
         return async_wrapper
 
     @functools.wraps(func)
@@ -223,6 +256,7 @@ def _wrap(
         args, kwargs = inject(args, kwargs, load())
         return func(*args, **kwargs)
 
+    amend(wrapper, record)
     return wrapper
 
 

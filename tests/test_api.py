@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import sys
 import typing as t
 
 import pytest
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask, Response, request
+from flask.views import MethodView, View
 
-from flask_resources import Api, Resource
+from flask_resources import Api, FlaskResourcesError, Resource, abort
 
 
 class Hello(Resource):
@@ -324,8 +326,103 @@ def test_add_resource_instance_serves_its_class(client: t.Any, api: Api) -> None
 
 
 def test_add_resource_rejects_non_resources(api: Api) -> None:
-    with pytest.raises(TypeError, match="Resource subclass"):
+    with pytest.raises(TypeError, match="view class with as_view"):
         api.add_resource(dict, "/dict")  # type: ignore[arg-type]
+
+
+class PlainCats(MethodView):
+    """Cats, as a plain MethodView."""
+
+    def __init__(self, store: dict[int, str] | None = None) -> None:
+        self.store = store if store is not None else {}
+
+    def get(self, cat_id: int) -> t.Any:
+        if cat_id not in self.store:
+            abort(404, message=f"No cat {cat_id}")
+        return {"id": cat_id, "name": self.store[cat_id]}, 200, {"X-Cat": "yes"}
+
+    def delete(self, cat_id: int) -> t.Any:
+        self.store.pop(cat_id, None)
+        return "", 204
+
+
+def test_add_resource_takes_a_plain_method_view(client: t.Any, api: Api) -> None:
+    store = {1: "Tom"}
+    api.add_resource(
+        PlainCats, "/cats/<int:cat_id>", resource_class_kwargs={"store": store}
+    )
+    resp = client.get("/cats/1")
+    assert resp.status_code == 200
+    assert resp.data == b'{"id": 1, "name": "Tom"}\n'
+    assert resp.headers["X-Cat"] == "yes"
+    assert resp.headers["Content-Type"] == "application/json"
+    missing = client.get("/cats/2")
+    assert missing.status_code == 404
+    assert missing.get_json() == {"message": "No cat 2"}
+    assert client.delete("/cats/1").status_code == 204
+    assert store == {}
+    post = client.post("/cats/1")
+    assert post.status_code == 405
+    assert set(post.headers["Allow"].split(", ")) == {
+        "GET",
+        "HEAD",
+        "DELETE",
+        "OPTIONS",
+    }
+    assert post.get_json()["message"].startswith("The method is not allowed")
+    with client.application.test_request_context():
+        assert api.url_for(PlainCats, cat_id=3) == "/cats/3"
+
+
+def test_add_resource_takes_a_plain_view(client: t.Any, api: Api) -> None:
+    class Ping(View):
+        methods: t.ClassVar[list[str]] = ["GET", "POST"]
+
+        def dispatch_request(self) -> t.Any:
+            return {"method": request.method}, 202
+
+    api.add_resource(Ping, "/ping")
+    resp = client.post("/ping")
+    assert resp.status_code == 202
+    assert resp.get_json() == {"method": "POST"}
+
+
+def test_plain_view_async_verbs_need_the_async_extra(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class AsyncCats(MethodView):
+        async def trace(self) -> t.Any:
+            return {}
+
+    monkeypatch.setitem(sys.modules, "asgiref.sync", None)
+    with pytest.raises(FlaskResourcesError, match=r"\(trace\).*'async' extra"):
+        api.add_resource(AsyncCats, "/async")
+
+
+@pytest.mark.parametrize("view_class", [Hello, PlainCats])
+def test_view_function_carries_what_as_view_sets(
+    app: Flask, api: Api, view_class: type[View]
+) -> None:
+    def tagged(f: t.Any) -> t.Any:
+        @functools.wraps(f)
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return f(*args, **kwargs)
+
+        return wrapper
+
+    api.decorators.append(tagged)
+    api.add_resource(view_class, "/v/<int:cat_id>", endpoint="v")
+    flask_view = view_class.as_view("v")
+    ours = app.view_functions["v"]
+    for attribute in (
+        "view_class",
+        "__name__",
+        "__doc__",
+        "__module__",
+        "methods",
+        "provide_automatic_options",
+    ):
+        assert getattr(ours, attribute) == getattr(flask_view, attribute), attribute
 
 
 def test_resource_mediatypes(client: t.Any, api: Api) -> None:
