@@ -19,12 +19,15 @@ from werkzeug.wrappers import Response
 
 from . import errors
 from ._utils import unpack
-from .negotiation import JSON_MEDIATYPE, best_match
+from .negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
 from .parsers import DEFAULT_PARSERS
 from .representations import DEFAULT_REPRESENTATIONS, output_json
 from .resource import Resource, check_async_support
 from .typing import AnyCallable, Decorator, HeadersValue, Parser, Representation
+
+if t.TYPE_CHECKING:
+    from .browsable import BrowsableAPI
 
 R = t.TypeVar("R", bound=type[View])
 
@@ -76,6 +79,10 @@ class Api:
     :param parsers: media type -> request body parser, instead of
         :data:`~flask_resources.parsers.DEFAULT_PARSERS`; see
         :meth:`parser`.
+    :param browsable: answer browsers with HTML pages of the API (see
+        :class:`~flask_resources.browsable.BrowsableAPI`); ``None`` leaves it
+        to the ``RESOURCES_BROWSABLE`` config key of the app the Api is
+        bound to (off by default).
 
     .. versionadded:: 0.1
     """
@@ -92,6 +99,7 @@ class Api:
         errors: Mapping[str, Mapping[str, t.Any]] | None = None,
         *,
         parsers: Mapping[str, Parser] | None = None,
+        browsable: bool | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
@@ -115,6 +123,15 @@ class Api:
         self.serve_challenge_on_401 = serve_challenge_on_401
         self.url_part_order = url_part_order
         self.errors: dict[str, Mapping[str, t.Any]] = dict(errors or {})
+        self.browsable = browsable
+        #: The renderer of the HTML pages, once the Api is browsable.
+        self.browsable_renderer: BrowsableAPI | None = None
+        # The full endpoint of the root listing on each app.
+        self._root_endpoints: weakref.WeakKeyDictionary[Flask, str] = (
+            weakref.WeakKeyDictionary()
+        )
+        if browsable:
+            self._enable_browsable()
         #: The endpoints of this Api's resources, without blueprint prefix.
         self.endpoints: set[str] = set()
         self.resources: list[_Registration] = []
@@ -153,6 +170,43 @@ class Api:
         self._bound[app] = setup_state
         for registration in self.resources:
             self._register(app, setup_state, registration)
+        if self.browsable is None and app.config.get("RESOURCES_BROWSABLE"):
+            self._enable_browsable()
+        if self.browsable_renderer is not None:
+            self._bind_browsable(app, setup_state)
+
+    def _enable_browsable(self) -> None:
+        if self.browsable_renderer is not None:
+            return
+        # The optional layer is loaded only by an Api that is browsable.
+        from .browsable import BrowsableAPI
+
+        renderer = self.browsable_renderer = BrowsableAPI(self)
+        # A text/html representation of the app's own wins.
+        self.representations.setdefault(HTML_MEDIATYPE, renderer.render)
+
+    def _bind_browsable(
+        self, app: Flask, setup_state: BlueprintSetupState | None
+    ) -> None:
+        from .browsable import ROOT_RULE, ApiRoot
+        from .browsable.root import add_converter
+
+        t.cast("BrowsableAPI", self.browsable_renderer).init_app(app)
+        add_converter(app)
+        # One listing per Api: another Api's at the same root keeps its own.
+        endpoint = "_resources_root"
+        number = 1
+        while self._full_endpoint(setup_state, endpoint) in app.view_functions:
+            number += 1
+            endpoint = f"_resources_root_{number}"
+        root = _Registration(ApiRoot, (ROOT_RULE,), endpoint, (), {"api": self}, {})
+        self._register(app, setup_state, root)
+        self._root_endpoints[app] = self._full_endpoint(setup_state, endpoint)
+
+    def root_endpoint(self, app: Flask) -> str | None:
+        """The endpoint of the page listing this Api's resources on ``app``,
+        when the Api is browsable (``url_for(endpoint, _root="")``)."""
+        return self._root_endpoints.get(app)
 
     # -- resources ---------------------------------------------------------
 
@@ -248,14 +302,8 @@ class Api:
     ) -> None:
         resource = registration.resource
         endpoint = registration.endpoint
-        if setup_state is None:
-            full_endpoint = endpoint
-            blueprint_prefix = ""
-        else:
-            full_endpoint = (
-                f"{setup_state.name_prefix}.{setup_state.name}.{endpoint}".lstrip(".")
-            )
-            blueprint_prefix = setup_state.url_prefix or ""
+        full_endpoint = self._full_endpoint(setup_state, endpoint)
+        blueprint_prefix = "" if setup_state is None else setup_state.url_prefix or ""
         existing = app.view_functions.get(full_endpoint)
         if existing is not None:
             if getattr(existing, "view_class", None) is not resource:
@@ -282,6 +330,12 @@ class Api:
                 finally:
                     setup_state.url_prefix = saved_prefix
         errors.app_state(app).endpoints[full_endpoint] = self
+
+    @staticmethod
+    def _full_endpoint(setup_state: BlueprintSetupState | None, endpoint: str) -> str:
+        if setup_state is None:
+            return endpoint
+        return f"{setup_state.name_prefix}.{setup_state.name}.{endpoint}".lstrip(".")
 
     def _complete_url(self, url: str, blueprint_prefix: str) -> str:
         parts = {"b": blueprint_prefix, "a": self.prefix, "e": url}
@@ -416,6 +470,9 @@ class Api:
         )
         if mediatype is None:
             raise NotAcceptable()
+        if mediatype == HTML_MEDIATYPE and self.browsable_renderer is not None:
+            # ?format=json
+            mediatype = self.browsable_renderer.mediatype(mediatype)
         return self._render(mediatype, data, code, headers)
 
     def _render(
@@ -524,6 +581,8 @@ class Api:
             tuple(representations),
             self.default_mediatype,
         )
+        if mediatype == HTML_MEDIATYPE and self.browsable_renderer is not None:
+            mediatype = self.browsable_renderer.mediatype(mediatype)
         if mediatype in representations or mediatype == "text/plain":
             return mediatype
         return next(iter(representations), "text/plain")

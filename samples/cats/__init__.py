@@ -61,7 +61,8 @@ def create_app(
     repository.close()
     app.extensions[EXTENSION_KEY] = repository
 
-    api = Api(app, catch_all_404s=True)
+    # Browsers get the browsable HTML pages; every other client the JSON.
+    api = Api(app, catch_all_404s=True, browsable=True)
     # The repository object is handed to each resource's constructor.
     kwargs = {"repository": repository}
     api.add_resource(CatList, "/cats", endpoint="cats", resource_class_kwargs=kwargs)
