@@ -147,7 +147,21 @@ class BrowsableAPI:
         return resp
 
     def context(self, answer: Response, value: t.Any, pretty: str) -> dict[str, t.Any]:
-        """What the template gets."""
+        """What the template gets:
+
+        ``method``, ``url`` (the path, with the script root), ``path`` (with
+        the query string), ``status`` and ``reason``; ``headers``, a list of
+        ``(name, tokens)``, and ``body``, the pretty-printed JSON as tokens
+        (:class:`Token`: ``text`` and ``href``, set when it is a link);
+        ``title``, ``description`` (the resource's docstring), ``methods``
+        (the verbs the URL allows), ``forms`` (:class:`Form` per verb);
+        ``json_url`` (``?format=json``), ``root_url`` (the Api's root) and
+        ``asset_endpoint`` (for ``url_for(asset_endpoint, filename=...)``).
+
+        :param answer: the response the JSON representation gave.
+        :param value: its body, decoded (``None`` when it is not JSON).
+        :param pretty: its body, pretty-printed.
+        """
         rule = request.url_rule
         view_class = None
         if rule is not None:
