@@ -33,6 +33,11 @@ R = t.TypeVar("R", bound=type[View])
 
 _URL_PART_KEYS = frozenset("bae")
 
+#: What :meth:`Api.errorhandler` registers: turns an exception into the HTTP
+#: error to answer with, or ``None`` to leave it to the usual handling.
+ErrorTranslator: t.TypeAlias = Callable[[t.Any], HTTPException | None]
+E = t.TypeVar("E", bound=ErrorTranslator)
+
 
 class _Registration(t.NamedTuple):
     resource: type[View]
@@ -132,6 +137,9 @@ class Api:
         )
         if browsable:
             self._enable_browsable()
+        #: Exception class -> the function turning it into an HTTP error; see
+        #: :meth:`errorhandler`.
+        self.error_handlers: dict[type[BaseException], ErrorTranslator] = {}
         #: The endpoints of this Api's resources, without blueprint prefix.
         self.endpoints: set[str] = set()
         self.resources: list[_Registration] = []
@@ -450,6 +458,63 @@ class Api:
 
         return wrapper
 
+    def errorhandler(self, exc_class: type[BaseException]) -> Callable[[E], E]:
+        """Register a function that turns an exception raised in this Api's
+        routes into the HTTP error to answer with.
+
+        The function gets the exception and returns an
+        :class:`~werkzeug.exceptions.HTTPException` (such as one
+        :func:`abort` would raise), which is then answered as if the route
+        had raised it: in the Api's error format, with its headers. It may
+        return ``None`` to leave the exception to the usual handling. A
+        handler for a base class also takes its subclasses; the most
+        specific one registered wins. When the answer is a 5xx, the original
+        exception is logged and ``got_request_exception`` is sent for it, as
+        for an unhandled one.
+
+        Turn a lost database into a 503 that tells clients when to retry::
+
+            from sqlalchemy.exc import OperationalError
+            from werkzeug.exceptions import ServiceUnavailable
+
+            @api.errorhandler(OperationalError)
+            def database_unavailable(e):
+                return ServiceUnavailable("The database is unavailable.", retry_after=5)
+
+        Unlike Flask's own ``app.errorhandler``, the response stays the
+        Api's: its representations, its ``errors`` mapping, its bodies.
+
+        :param exc_class: the exception class to handle, with its subclasses.
+
+        .. versionadded:: 0.1
+        """
+
+        def decorator(func: E) -> E:
+            self.error_handlers[exc_class] = func
+            return func
+
+        return decorator
+
+    def _translate_error(self, e: Exception) -> HTTPException | None:
+        """The HTTP error the most specific :meth:`errorhandler` gives for ``e``."""
+        handlers = self.error_handlers
+        if not handlers:
+            return None
+        for cls in type(e).__mro__:
+            handler = handlers.get(cls)
+            if handler is not None:
+                answer = handler(e)
+                if answer is not None and not isinstance(answer, HTTPException):
+                    name = getattr(handler, "__qualname__", repr(handler))
+                    raise TypeError(
+                        f"error handler {name} returned {type(answer).__name__},"
+                        " not an HTTPException or None"
+                    )
+                if answer is not None:
+                    answer.__cause__ = e
+                return answer
+        return None
+
     def make_response(
         self,
         data: t.Any,
@@ -534,8 +599,13 @@ class Api:
         Override it to change every error response of the Api. Outside
         debug and testing, an unhandled exception is logged and answered
         with a generic 500; with ``PROPAGATE_EXCEPTIONS`` it is re-raised,
-        as Flask does, unless :attr:`errors` names its class.
+        as Flask does, unless :attr:`errors` names its class or an
+        :meth:`errorhandler` answers it.
         """
+        cause = e
+        answer = self._translate_error(e)
+        if answer is not None:
+            e = answer
         custom = self.errors.get(type(e).__name__)
         if not isinstance(e, HTTPException):
             if custom is None and _propagate_exceptions(current_app):
@@ -550,9 +620,15 @@ class Api:
             return e.get_response()
 
         data, code, headers = errors.describe(e, trusted=custom is not None)
+        if code >= 500 and cause is not e and not isinstance(cause, HTTPException):
+            # What the errorhandler answered for is what went wrong.
+            got_request_exception.send(
+                current_app._get_current_object(),  # type: ignore[attr-defined]
+                exception=cause,
+            )
         if code >= 500 and custom is None:
             current_app.log_exception(
-                (type(e), e, t.cast(TracebackType, e.__traceback__))
+                (type(cause), cause, t.cast(TracebackType, cause.__traceback__))
             )
         if custom is not None:
             data = {**data, **custom} if isinstance(data, dict) else dict(custom)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
-from ._utils import load_json_body
+from ._utils import load_json_body, read_body
 from .exceptions import UnsupportedBodyType, validation_error_class
 from .typing import Parser
 
@@ -43,22 +43,6 @@ _STATE_KEY = "flask-resources"
 _ACCEPT_HEADERS = {"POST": "Accept-Post", "PATCH": "Accept-Patch"}
 
 
-def read_body(req: Request | None = None) -> bytes:
-    """Read the whole request body; every built-in parser reads through this.
-
-    ``MAX_CONTENT_LENGTH`` is honoured before anything is read: Werkzeug
-    answers 413 for a declared length over it, and stops a chunked body at
-    the limit with 413 (when the server marks the stream as terminated,
-    as waitress and gunicorn do). The body is cached, so ``request.form``
-    and ``request.get_data()`` still work afterwards.
-
-    :param req: the request; the current one by default.
-    """
-    if req is None:
-        req = request
-    return req.get_data(cache=True)
-
-
 def parse_json(body: bytes, mimetype: str, options: Mapping[str, str]) -> t.Any:
     """``application/json`` (and any ``+json`` type): the strict decoder the
     package uses everywhere, on UTF-8 text only, through the app's JSON
@@ -72,7 +56,7 @@ def parse_form(body: bytes, mimetype: str, options: Mapping[str, str]) -> t.Any:
     :class:`~werkzeug.datastructures.MultiDict` of the fields followed by the
     files (:class:`~werkzeug.datastructures.FileStorage` values)."""
     form_parser = request.form_data_parser_class(
-        # The body is in memory already (read_body), so its files may be
+        # The body is in memory already (parse_body read it), so its files may be
         # too: nothing to spool to disk, nothing left open after the request.
         stream_factory=_memory_stream,
         max_form_memory_size=request.max_form_memory_size,
@@ -181,7 +165,8 @@ def _has_body(req: Request) -> bool:
     length = req.content_length
     if length is not None:
         return length > 0
-    # Chunked, or no length at all: look (read_body stops at the limit).
+    # Chunked, or no length at all: look (read_body answers 413 past the
+    # limit).
     return bool(read_body(req))
 
 

@@ -12,7 +12,13 @@ import marshmallow as ma
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
-from ._utils import FORM_MIMETYPES, json_kind, load_json_body
+from ._utils import (
+    FORM_MIMETYPES,
+    check_body_length,
+    json_kind,
+    load_json_body,
+    read_body,
+)
 from .exceptions import (
     RequestValidationError,
     http_error_class,
@@ -388,7 +394,7 @@ class _SchemaLoader:
 
     def read_json(self) -> t.Any:
         """The JSON body: ``{}`` when there is none, a 4xx when it is bad."""
-        raw = request.get_data(cache=True)
+        raw = read_body(request)
         many = bool(self.schema.many)
         if not raw:
             if many:
@@ -439,6 +445,8 @@ class _SchemaLoader:
         values: MultiDict[str, t.Any] = getattr(
             request, "args" if location == "query" else location
         )
+        if location in ("form", "files"):
+            check_body_length(request)
         return self.flatten(values)
 
     def flatten(self, values: MultiDict[str, t.Any]) -> dict[str, t.Any]:
@@ -452,7 +460,7 @@ class _SchemaLoader:
         """Refuse a body Werkzeug would not parse as a form (415)."""
         if request.mimetype in FORM_MIMETYPES:
             return
-        if request.content_length or request.get_data(cache=True):
+        if request.content_length or read_body(request):
             mimetype = request.mimetype or "no content type"
             raise http_error_class(415)(f"Expected form data, got {mimetype}.")
 

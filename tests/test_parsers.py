@@ -172,11 +172,6 @@ def test_body_over_max_content_length_is_413_before_parsing(
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Werkzeug truncates a chunked body at the limit; issue 14's helper,"
-    " dropped into parsers.read_body, answers 413 (then remove this mark)",
-)
 def test_chunked_body_over_max_content_length_is_413(
     app: Flask, echo: FlaskClient
 ) -> None:
