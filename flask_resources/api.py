@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import sys
+import threading
 import typing as t
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from types import TracebackType
 
-from flask import Blueprint, Flask, current_app, got_request_exception, request
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    got_request_exception,
+    has_app_context,
+    request,
+)
 from flask import make_response as flask_make_response
 from flask import url_for as flask_url_for
 from flask.sansio.blueprints import BlueprintSetupState
@@ -103,6 +111,14 @@ class Api:
         url_part_order: str = "bae",
         errors: Mapping[str, Mapping[str, t.Any]] | None = None,
         *,
+        title: str | None = None,
+        version: str | None = None,
+        openapi_version: str | None = None,
+        openapi_url: str | None = None,
+        docs_url: str | None = None,
+        servers: Iterable[Mapping[str, t.Any]] | None = None,
+        security_schemes: Mapping[str, Mapping[str, t.Any]] | None = None,
+        security: Iterable[Mapping[str, t.Sequence[str]]] | None = None,
         parsers: Mapping[str, Parser] | None = None,
         browsable: bool | None = None,
     ) -> None:
@@ -128,6 +144,29 @@ class Api:
         self.serve_challenge_on_401 = serve_challenge_on_401
         self.url_part_order = url_part_order
         self.errors: dict[str, Mapping[str, t.Any]] = dict(errors or {})
+        #: OpenAPI settings; ``None`` falls back to the app config key
+        #: (``RESOURCES_API_TITLE``, ``RESOURCES_API_VERSION``,
+        #: ``RESOURCES_OPENAPI_VERSION``, ``RESOURCES_OPENAPI_URL``,
+        #: ``RESOURCES_DOCS_URL``, ``RESOURCES_OPENAPI_SERVERS``,
+        #: ``RESOURCES_OPENAPI_SECURITY_SCHEMES``,
+        #: ``RESOURCES_OPENAPI_SECURITY``), then to the default.
+        self.title = title
+        self.api_version = version
+        self.openapi_version = openapi_version
+        self.openapi_url = openapi_url
+        self.docs_url = docs_url
+        self.servers = None if servers is None else list(servers)
+        self.security_schemes = (
+            None if security_schemes is None else dict(security_schemes)
+        )
+        self.security = None if security is None else list(security)
+        # Names given to fields dicts for the OpenAPI document, by id (a
+        # dict is not hashable); the dict is kept so its id stays its own.
+        self._schema_names: dict[int, tuple[str, Mapping[t.Any, t.Any]]] = {}
+        self._specs: weakref.WeakKeyDictionary[Flask, t.Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._specs_lock = threading.Lock()
         self.browsable = browsable
         #: The renderer of the HTML pages, once the Api is browsable.
         self.browsable_renderer: BrowsableAPI | None = None
@@ -178,10 +217,25 @@ class Api:
         self._bound[app] = setup_state
         for registration in self.resources:
             self._register(app, setup_state, registration)
+        openapi_url = self.openapi_url or app.config.get("RESOURCES_OPENAPI_URL")
+        docs_url = self.docs_url or app.config.get("RESOURCES_DOCS_URL")
+        if openapi_url or docs_url:
+            # Only Apis that serve a document need the optional layer.
+            from .openapi import views
+
+            prefix = "" if setup_state is None else setup_state.url_prefix or ""
+            docs_url = docs_url and self._complete_url(docs_url, prefix)
+            views.register(
+                self,
+                app,
+                setup_state,
+                openapi_url=openapi_url and self._complete_url(openapi_url, prefix),
+                docs_url=docs_url,
+            )
         if self.browsable is None and app.config.get("RESOURCES_BROWSABLE"):
             self._enable_browsable()
         if self.browsable_renderer is not None:
-            self._bind_browsable(app, setup_state)
+            self._bind_browsable(app, setup_state, docs_url=docs_url or None)
 
     def _enable_browsable(self) -> None:
         if self.browsable_renderer is not None:
@@ -194,7 +248,11 @@ class Api:
         self.representations.setdefault(HTML_MEDIATYPE, renderer.render)
 
     def _bind_browsable(
-        self, app: Flask, setup_state: BlueprintSetupState | None
+        self,
+        app: Flask,
+        setup_state: BlueprintSetupState | None,
+        *,
+        docs_url: str | None,
     ) -> None:
         from .browsable import ROOT_RULE, ApiRoot
         from .browsable.root import add_converter
@@ -207,7 +265,9 @@ class Api:
         while self._full_endpoint(setup_state, endpoint) in app.view_functions:
             number += 1
             endpoint = f"_resources_root_{number}"
-        root = _Registration(ApiRoot, (ROOT_RULE,), endpoint, (), {"api": self}, {})
+        # The root links the docs page this Api serves on the app, if any.
+        kwargs = {"api": self, "docs_url": docs_url}
+        root = _Registration(ApiRoot, (ROOT_RULE,), endpoint, (), kwargs, {})
         self._register(app, setup_state, root)
         self._root_endpoints[app] = self._full_endpoint(setup_state, endpoint)
 
@@ -387,6 +447,54 @@ class Api:
             if not hasattr(view, name):
                 setattr(view, name, value)
         return view
+
+    # -- OpenAPI -----------------------------------------------------------
+
+    def openapi(self) -> dict[str, t.Any]:
+        """The OpenAPI document of this Api on the current app, as a dict.
+
+        Needs the ``openapi`` extra and an app context; raises
+        :class:`~flask_resources.exceptions.OpenAPIError` naming what cannot
+        be described.
+
+        .. versionadded:: 0.1
+        """
+        document: dict[str, t.Any] = self.spec.to_dict()
+        return document
+
+    @property
+    def spec(self) -> t.Any:
+        """The :class:`apispec.APISpec` of this Api on the current app (or
+        the app given to the constructor), built the first time it is asked
+        for; add to it by hand and :meth:`openapi` includes the additions.
+
+        .. versionadded:: 0.1
+        """
+        app = current_app._get_current_object() if has_app_context() else self.app  # type: ignore[attr-defined]
+        if app is None:
+            raise RuntimeError("Api.spec needs an app context or an app")
+        spec = self._specs.get(app)
+        if spec is None:
+            from .openapi.spec import build
+
+            with self._specs_lock:
+                spec = self._specs.get(app)
+                if spec is None:
+                    spec = self._specs[app] = build(self, app)
+        return spec
+
+    def schema_name(self, name: str, fields: Mapping[t.Any, t.Any]) -> None:
+        """Name a fields dict: wherever it describes a body, the document
+        refers to ``#/components/schemas/<name>``.
+
+        .. versionadded:: 0.1
+        """
+        self._schema_names[id(fields)] = (name, fields)
+
+    def schema_name_of(self, fields: Mapping[t.Any, t.Any]) -> str | None:
+        """The name given to a fields dict with :meth:`schema_name`."""
+        entry = self._schema_names.get(id(fields))
+        return entry[0] if entry is not None and entry[1] is fields else None
 
     # -- responses ---------------------------------------------------------
 

@@ -185,3 +185,11 @@ class UnsupportedBodyType(HTTPError, UnsupportedMediaType):
         if self.accept_header and self.accepted:
             headers.append((self.accept_header, ", ".join(self.accepted)))
         return headers
+
+
+class OpenAPIError(FlaskResourcesError):
+    """The OpenAPI document cannot be built: a missing extra, or a schema,
+    field or argument that cannot be described; the message names where.
+
+    .. versionadded:: 0.1
+    """

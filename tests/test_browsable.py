@@ -542,3 +542,29 @@ def test_assets_ship_in_the_package(browsable: FlaskClient) -> None:
         assert resp.status_code == 200
         assert resp.mimetype == mimetype
         resp.close()
+
+
+def test_openapi_leaves_the_pages_and_the_root_out() -> None:
+    pytest.importorskip("apispec", reason="OpenAPI needs the 'openapi' extra")
+    app = Flask(__name__)
+    api = build(app, browsable=True)
+    with app.app_context():
+        document = api.openapi()
+    assert sorted(document["paths"]) == ["/cats", "/cats/{cat_id}"]
+    responses = document["paths"]["/cats"]["post"]["responses"]
+    for response in responses.values():
+        assert "text/html" not in response.get("content", {})
+
+
+def test_root_links_the_docs_page() -> None:
+    pytest.importorskip(
+        "flask_swagger_ui", reason="the docs page needs the 'docs' extra"
+    )
+    app = Flask(__name__)
+    build(app, browsable=True, docs_url="/docs")
+    client = app.test_client()
+    assert client.get("/").json["docs"] == "/docs"
+    assert "/docs" in page(client.get("/", headers=HTML)).links
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    docs.close()

@@ -372,3 +372,34 @@ def test_use_args_body_errors(client: FlaskClient, api: Api) -> None:
     resp = client.post("/cats", data="<cat/>", content_type="application/xml")
     assert resp.status_code == 415
     assert "Accept-Post" in resp.headers
+
+
+def test_openapi_request_body_lists_the_parsers_media_types(app: Flask) -> None:
+    pytest.importorskip("apispec", reason="OpenAPI needs the 'openapi' extra")
+    api = Api(app)
+
+    @api.parser("application/vnd.cat+xml")
+    def parse_cat(body: bytes, mimetype: str, options: t.Mapping[str, str]) -> t.Any:
+        return {"name": body.decode()}
+
+    class Own(Resource):
+        parsers = {"application/json": parse_json}
+
+        @use_args({"name": fields.Str(required=True)}, location="body")
+        def post(self, cat: dict[str, t.Any]) -> t.Any:
+            return cat
+
+    api.add_resource(Cat, "/cats")
+    api.add_resource(Own, "/own")
+    with app.app_context():
+        paths = api.openapi()["paths"]
+    body = paths["/cats"]["post"]["requestBody"]
+    # Text and bytes parsers give nothing a schema loads: not listed.
+    assert list(body["content"]) == [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "application/vnd.cat+xml",
+    ]
+    assert body["required"] is True
+    assert list(paths["/own"]["post"]["requestBody"]["content"]) == ["application/json"]

@@ -7,6 +7,7 @@ import typing as t
 from flask import current_app, request
 from werkzeug.routing import BaseConverter
 
+from ..operations import doc
 from ..resource import Resource
 from .renderer import docstring, summary
 
@@ -41,11 +42,15 @@ def add_converter(app: Flask) -> None:
 class ApiRoot(Resource):
     """The resources of this API."""
 
-    def __init__(self, *, api: Api) -> None:
+    def __init__(self, *, api: Api, docs_url: str | None = None) -> None:
         self.api = api
+        self.docs_url = docs_url
 
+    # A page for browsing, not an operation of the API's contract.
+    @doc(hide=True)
     def get(self, _root: str = "") -> dict[str, t.Any]:
-        """List the Api's resources: name, URLs, verbs and summary."""
+        """List the Api's resources (name, URLs, verbs and summary) and the
+        docs page the Api serves, if any."""
         api = self.api
         script_root = request.script_root
         listed: dict[str, dict[str, t.Any]] = {}
@@ -65,4 +70,7 @@ class ApiRoot(Resource):
                     "description": summary(doc),
                 }
             entry["urls"].append(script_root + rule.rule)
-        return {"resources": list(listed.values())}
+        result: dict[str, t.Any] = {"resources": list(listed.values())}
+        if self.docs_url:
+            result["docs"] = script_root + self.docs_url
+        return result

@@ -10,6 +10,7 @@ instance folder. See ``docs/guide/cats.md``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import typing as t
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from flask import Flask
 
 from flask_resources import Api
 
-from .resources import TOKEN_KEY, Cat, CatList
+from .resources import SECURITY_SCHEME, TOKEN_KEY, Cat, CatList
 from .storage import CatRepository
 
 __all__ = ["create_app", "repository_of"]
@@ -61,8 +62,24 @@ def create_app(
     repository.close()
     app.extensions[EXTENSION_KEY] = repository
 
-    # Browsers get the browsable HTML pages; every other client the JSON.
-    api = Api(app, catch_all_404s=True, browsable=True)
+    api = Api(
+        app,
+        catch_all_404s=True,
+        # Browsers get the browsable HTML pages; every other client the JSON.
+        browsable=True,
+        title="Cats",
+        version="1.0.0",
+        # The document and the docs page need the openapi and docs extras.
+        openapi_url="/openapi.json" if _has_openapi_extras() else None,
+        docs_url="/docs" if _has_openapi_extras() else None,
+        security_schemes={
+            SECURITY_SCHEME: {
+                "type": "http",
+                "scheme": "bearer",
+                "description": f"The app's {TOKEN_KEY}; writes need it.",
+            }
+        },
+    )
     # The repository object is handed to each resource's constructor.
     kwargs = {"repository": repository}
     api.add_resource(CatList, "/cats", endpoint="cats", resource_class_kwargs=kwargs)
@@ -70,6 +87,14 @@ def create_app(
         Cat, "/cats/<int:cat_id>", endpoint="cat", resource_class_kwargs=kwargs
     )
     return app
+
+
+def _has_openapi_extras() -> bool:
+    """Whether apispec and flask-swagger-ui are installed."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("apispec", "flask_swagger_ui")
+    )
 
 
 def repository_of(app: Flask) -> CatRepository:

@@ -10,7 +10,7 @@ from flask import current_app, request, url_for
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from flask_resources import Resource, abort, marshal_with, use_args
+from flask_resources import Resource, abort, doc, marshal_with, use_args
 
 from .schemas import CatSchema, PageQuerySchema, cat_patch_schema
 from .storage import CatRepository, CatRow
@@ -19,6 +19,11 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 #: The app config key (and environment variable) holding the write token.
 TOKEN_KEY = "CATS_API_TOKEN"
+
+#: The name of the token's security scheme in the OpenAPI document.
+SECURITY_SCHEME = "bearerToken"
+
+_NOT_FOUND = {404: "No cat has this id."}
 
 
 def require_token(func: F) -> F:
@@ -34,7 +39,9 @@ def require_token(func: F) -> F:
         check_token()
         return func(*args, **kwargs)
 
-    return t.cast(F, wrapper)
+    # Say so in the OpenAPI document: the operation needs the token.
+    documented: F = doc(security=[{SECURITY_SCHEME: []}])(wrapper)
+    return documented
 
 
 def check_token() -> None:
@@ -74,9 +81,24 @@ class CatList(Resource):
     def __init__(self, *, repository: CatRepository) -> None:
         self.repository = repository
 
+    @doc(
+        responses={
+            200: {
+                "description": "One page of cats, oldest first.",
+                "headers": {
+                    "X-Total-Count": {
+                        "description": "How many cats there are in all.",
+                        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                    },
+                    "Link": "The first, previous, next and last pages (RFC 8288).",
+                },
+            }
+        }
+    )
     @use_args(PageQuerySchema, location="query")
     @marshal_with(CatSchema(many=True))
     def get(self, query: dict[str, int]) -> t.Any:
+        """List the cats, a page at a time."""
         page, per_page = query["page"], query["per_page"]
         cats, total = self.repository.page(offset=(page - 1) * per_page, limit=per_page)
         headers = {
@@ -85,9 +107,11 @@ class CatList(Resource):
         }
         return cats, 200, headers
 
+    @doc(responses={201: {"headers": {"Location": "The new cat's URL."}}})
     @use_args(CatSchema)
-    @marshal_with(CatSchema)
+    @marshal_with(CatSchema, code=201)
     def post(self, values: dict[str, t.Any]) -> t.Any:
+        """Add a cat."""
         cat = self.repository.add(values)
         return cat, 201, {"Location": _location(cat)}
 
@@ -105,24 +129,32 @@ class Cat(Resource):
     def __init__(self, *, repository: CatRepository) -> None:
         self.repository = repository
 
+    @doc(responses=_NOT_FOUND)
     @marshal_with(CatSchema)
     def get(self, cat_id: int) -> t.Any:
+        """Show one cat."""
         return self._found(self.repository.get(cat_id), cat_id)
 
     # arg_name: Flask passes the URL's cat_id by keyword, so the loaded body
     # goes by keyword too.
+    @doc(responses=_NOT_FOUND)
     @use_args(CatSchema, arg_name="values")
     @marshal_with(CatSchema)
     def put(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
+        """Replace a cat: the fields not given become null."""
         values = {"age": None, "born": None, **values}
         return self._found(self.repository.update(cat_id, values), cat_id)
 
+    @doc(responses=_NOT_FOUND)
     @use_args(cat_patch_schema, arg_name="values")
     @marshal_with(CatSchema)
     def patch(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
+        """Change the fields given of a cat."""
         return self._found(self.repository.update(cat_id, values), cat_id)
 
+    @doc(responses={204: "The cat is gone.", **_NOT_FOUND})
     def delete(self, cat_id: int) -> t.Any:
+        """Remove a cat."""
         if not self.repository.delete(cat_id):
             self._missing(cat_id)
         return "", 204
