@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html.parser
 import json
+import pathlib
+import sys
 import typing as t
 
 import pytest
@@ -568,3 +570,24 @@ def test_root_links_the_docs_page() -> None:
     docs = client.get("/docs")
     assert docs.status_code == 200
     docs.close()
+
+
+def test_cats_sample_is_browsable(tmp_path: t.Any) -> None:
+    # The samples live in the checkout, not in the wheel tox installs.
+    root = str(pathlib.Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.append(root)
+    from samples.cats import create_app, repository_of
+
+    app = create_app({"CATS_API_TOKEN": "token"}, instance_path=str(tmp_path))
+    try:
+        client = app.test_client()
+        assert client.get("/cats").mimetype == "application/json"
+        resp = client.get("/cats", headers=HTML)
+        forms = Forms(resp.get_data(as_text=True)).forms
+        assert [form["data-method"] for form in forms] == ["POST"]
+        assert json.loads(forms[0]["body"])["name"] == "string"
+        listing = client.get("/").json
+        assert [entry["name"] for entry in listing["resources"]] == ["cats", "cat"]
+    finally:
+        repository_of(app).close()
