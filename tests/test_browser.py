@@ -176,7 +176,7 @@ def test_root_lists_the_resources(served: Served, page: t.Any) -> None:  # noqa:
     base = f"http://127.0.0.1:{served.port}"
     response = page.goto(f"{base}/")
     assert response.status == 200
+    shoot(page, "root")
     page.locator("#body a", has_text="/cats").click()
     page.wait_for_url(f"{base}/cats")
     assert page.locator("h1").inner_text() == "CatList"
-    shoot(page, "root")
