@@ -170,15 +170,18 @@ def _has_body(req: Request) -> bool:
     return bool(read_body(req))
 
 
-def request_parsers() -> Mapping[str, Parser]:
+def request_parsers(endpoint: str | None = None) -> Mapping[str, Parser]:
     """The parsers for the current request: its resource's own
     :attr:`~flask_resources.Resource.parsers` when it has some, else its
     Api's, else :data:`DEFAULT_PARSERS`.
+
+    :param endpoint: the endpoint to answer for, instead of the request's.
     """
-    rule = request.url_rule
-    if rule is None:
-        return DEFAULT_PARSERS
-    endpoint = t.cast(str, rule.endpoint)
+    if endpoint is None:
+        rule = request.url_rule
+        if rule is None:
+            return DEFAULT_PARSERS
+        endpoint = t.cast(str, rule.endpoint)
     view = current_app.view_functions.get(endpoint)
     own: Mapping[str, Parser] | None = getattr(
         getattr(view, "view_class", None), "parsers", None

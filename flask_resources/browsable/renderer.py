@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ..negotiation import JSON_MEDIATYPE
@@ -24,6 +25,7 @@ from .examples import example_body
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from werkzeug.routing import Rule
     from werkzeug.wrappers import Response
 
     from ..api import Api
@@ -163,6 +165,8 @@ class BrowsableAPI:
         :param pretty: its body, pretty-printed.
         """
         rule = request.url_rule
+        if rule is None and answer.status_code == 405:
+            rule = _rule_for_other_verbs(answer.allow)
         view_class = None
         if rule is not None:
             view = current_app.view_functions.get(t.cast(str, rule.endpoint))
@@ -184,7 +188,7 @@ class BrowsableAPI:
             "title": _title(view_class, status),
             "description": docstring(view_class),
             "methods": methods,
-            "forms": self.forms(view_class, methods, value, status),
+            "forms": self.forms(rule, view_class, value, status),
             "json_url": self.json_url(),
             "root_url": self.root_url(),
             "asset_endpoint": f"{ASSETS_BLUEPRINT}.static",
@@ -192,19 +196,21 @@ class BrowsableAPI:
 
     def forms(
         self,
+        rule: Rule | None,
         view_class: t.Any,
-        methods: list[str],
         value: t.Any,
         status: int,
     ) -> list[Form]:
         """A form for each verb other than GET the URL allows."""
-        verbs = [verb for verb in FORM_VERBS if verb in methods]
-        if not verbs or view_class is None:
+        if rule is None or view_class is None:
+            return []
+        verbs = [verb for verb in FORM_VERBS if verb in (rule.methods or ())]
+        if not verbs:
             return []
         operations: dict[str, Operation] = {}
         if isinstance(view_class, type):
             operations = resource_operations(view_class)
-        content_types = list(request_parsers())
+        content_types = list(request_parsers(t.cast(str, rule.endpoint)))
         if JSON_MEDIATYPE in content_types:
             # The editor holds JSON; offer it first.
             content_types.remove(JSON_MEDIATYPE)
@@ -286,6 +292,21 @@ def is_link(value: str) -> bool:
     """Whether the page links ``value``: a path on this site or an http(s)
     URL, with no white space or angle brackets."""
     return _LINK.fullmatch(value) is not None
+
+
+def _rule_for_other_verbs(allowed: t.Iterable[str]) -> Rule | None:
+    """The rule a 405's URL routes for the verbs it allows, so the page of
+    a POST-only resource still offers its form."""
+    adapter = current_app.create_url_adapter(request)
+    for method in allowed:
+        try:
+            rule, _ = adapter.match(  # type: ignore[union-attr]
+                method=method, return_rule=True
+            )
+        except HTTPException:
+            continue
+        return rule
+    return None
 
 
 def _title(view_class: t.Any, status: int) -> str:
