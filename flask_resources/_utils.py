@@ -141,12 +141,10 @@ def check_body_length(request: Request) -> None:
     environ = request.environ
     overlong = environ.get(_OVERLONG_KEY)
     if overlong is None:
+        if "wsgi.input_terminated" not in environ or "CONTENT_LENGTH" in environ:
+            return
         limit = request.max_content_length
-        if (
-            limit is None
-            or request.content_length is not None
-            or "wsgi.input_terminated" not in environ
-        ):
+        if limit is None or request.content_length is not None:
             return
         state = request.__dict__
         stream = state.get("stream")

@@ -7,6 +7,7 @@ import contextlib
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -38,6 +39,7 @@ class Process(t.NamedTuple):
     port: int
     process: subprocess.Popen[bytes]
     log: t.IO[bytes]
+    runtime: str
 
     def output(self) -> str:
         """What the server has printed so far."""
@@ -56,6 +58,12 @@ class Process(t.NamedTuple):
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait(30)
+
+    def close(self) -> None:
+        """Stop the server and remove what it left behind."""
+        self.stop()
+        self.log.close()
+        shutil.rmtree(self.runtime, ignore_errors=True)
 
     def wait_until_up(self) -> None:
         """Return once the port accepts connections; fail if the server exits."""
@@ -91,20 +99,22 @@ def start_gunicorn(
     ]
     # A file, not a pipe: a server logging into a full pipe would block.
     log = tempfile.TemporaryFile()
+    # gunicorn 27 opens a control socket under $XDG_RUNTIME_DIR, one path for
+    # every instance unless each gets its own directory.
+    runtime = tempfile.mkdtemp(prefix="gunicorn-")
     process = subprocess.Popen(
         command,
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "XDG_RUNTIME_DIR": runtime, **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    server = Process(port, process, log)
+    server = Process(port, process, log, runtime)
     try:
         server.wait_until_up()
     except BaseException:
-        server.stop()
-        log.close()
+        server.close()
         raise
     return server
 
@@ -121,8 +131,7 @@ def gunicorn(
     try:
         yield server
     finally:
-        server.stop()
-        server.log.close()
+        server.close()
 
 
 @contextlib.contextmanager
@@ -141,6 +150,7 @@ def waitress_server(app: Flask, **options: t.Any) -> t.Iterator[int]:
         server.trigger.pull_trigger(server.close)  # type: ignore[union-attr]
         thread.join(10)
         server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+    assert not thread.is_alive()
 
 
 @contextlib.contextmanager
@@ -188,3 +198,106 @@ def request(
         return Reply(resp.status, resp.headers, json.loads(raw) if raw else None)
     finally:
         conn.close()
+
+
+def worker_pids(master: int) -> list[int]:
+    """The pids of a gunicorn master's workers (Linux: read from /proc)."""
+    pids: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{master}/task"):
+            with open(f"/proc/{master}/task/{task}/children") as f:
+                pids.extend(int(pid) for pid in f.read().split())
+    except FileNotFoundError:
+        pytest.skip("no /proc/<pid>/task/<tid>/children to find gunicorn's workers")
+    return pids
+
+
+class Load(t.NamedTuple):
+    """What a run of :func:`write_load` saw."""
+
+    #: The start of every name this run wrote.
+    prefix: str
+    #: Requests sent.
+    requests: int
+    #: Name -> id of every write answered 201: the acknowledged writes.
+    created: dict[str, int]
+    #: Status -> count of the other answers.
+    statuses: dict[int, int]
+    #: Port -> requests sent there that got no answer (connection refused
+    #: or reset).
+    failed: dict[int, int]
+
+    @property
+    def failures(self) -> int:
+        return sum(self.failed.values())
+
+    def summary(self, label: str, rows: t.Iterable[str]) -> str:
+        """One line of figures; ``rows`` are the names in the table."""
+        written = sum(1 for name in rows if name.startswith(self.prefix))
+        return (
+            f"{label}: {self.requests} requests, {len(self.created)} 201s,"
+            f" {written} rows, {self.failures} failures, other statuses {self.statuses}"
+        )
+
+
+def write_load(
+    ports: t.Sequence[int],
+    token: str,
+    *,
+    clients: int = 16,
+    writes: int = 50,
+    prefix: str = "",
+    halfway: t.Callable[[], None] | None = None,
+) -> Load:
+    """POST ``clients * writes`` cats with unique names from ``clients``
+    threads, each spreading its writes over ``ports`` in turn; call
+    ``halfway`` (in a thread of its own) once a third of them are done."""
+    lock = threading.Lock()
+    created: dict[str, int] = {}
+    statuses: dict[int, int] = {}
+    failed = dict.fromkeys(ports, 0)
+    done = 0
+    third = threading.Event()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def client(number: int) -> None:
+        nonlocal done
+        for index in range(writes):
+            port = ports[(number + index) % len(ports)]
+            name = f"{prefix}c{number}-{index}"
+            body = json.dumps({"name": name, "age": index % 20}).encode()
+            try:
+                reply = request(port, "POST", "/cats", body, headers, timeout=60)
+            except (OSError, http.client.HTTPException):
+                with lock:
+                    failed[port] += 1
+            else:
+                with lock:
+                    if reply.status == 201:
+                        assert reply.body["name"] == name
+                        created[name] = reply.body["id"]
+                    else:
+                        statuses[reply.status] = statuses.get(reply.status, 0) + 1
+            with lock:
+                done += 1
+                if done * 3 >= clients * writes:
+                    third.set()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    killer = None
+    if halfway is not None:
+
+        def at_a_third() -> None:
+            third.wait()
+            halfway()
+
+        killer = threading.Thread(target=at_a_third)
+        killer.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if killer is not None:
+        third.set()
+        killer.join()
+    return Load(prefix, clients * writes, created, statuses, failed)

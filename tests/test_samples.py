@@ -9,11 +9,9 @@ import os
 import pathlib
 import sqlite3
 import sys
-import threading
 import typing as t
 
 import pytest
-import waitress
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -21,6 +19,8 @@ from flask.testing import FlaskClient
 ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:
     sys.path.append(ROOT)
+
+from servers import waitress_server  # noqa: E402
 
 import samples.cats.__main__ as cats_main  # noqa: E402
 import samples.todo  # noqa: E402
@@ -469,18 +469,8 @@ class Served(t.NamedTuple):
 @pytest.fixture
 def served(cats_app: Flask) -> t.Iterator[Served]:
     cats_app.config["TESTING"] = False
-    server = waitress.create_server(cats_app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield Served(int(server.effective_port))  # type: ignore[union-attr]
-    finally:
-        # Close the listening socket from the server's own loop, which then
-        # ends once the last connection is gone.
-        server.trigger.pull_trigger(server.close)  # type: ignore[union-attr]
-        thread.join(10)
-        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
-    assert not thread.is_alive()
+    with waitress_server(cats_app, threads=2) as port:
+        yield Served(port)
 
 
 def test_crud_over_http_with_waitress(

@@ -6,9 +6,10 @@ import functools
 import hmac
 import typing as t
 
+import sqlalchemy as sa
 from flask import current_app, request, url_for
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
 from flask_resources import Resource, abort, doc, marshal_with, use_args
 
@@ -67,6 +68,27 @@ def check_token() -> None:
     else:
         message = "Writes need an API token: send 'Authorization: Bearer <token>'."
     raise Unauthorized(message, www_authenticate=challenge)
+
+
+#: Seconds a client is told to wait before retrying when the database is
+#: unavailable.
+RETRY_AFTER = 5
+
+
+def database_unavailable(e: Exception) -> ServiceUnavailable | None:
+    """The 503 for a database that cannot answer now: the server is down,
+    unreachable, frozen past the statement timeout, out of disk, or busy
+    beyond the lock timeout (``OperationalError``), the connection was lost
+    (``connection_invalidated``), or the pool has no free connection
+    (``TimeoutError``). Other database errors, such as a refused write, stay
+    500s. What went wrong is logged, not sent."""
+    if isinstance(e, sa.exc.DBAPIError) and not (
+        isinstance(e, sa.exc.OperationalError) or e.connection_invalidated
+    ):
+        return None
+    return ServiceUnavailable(
+        "The database is unavailable; try again later.", retry_after=RETRY_AFTER
+    )
 
 
 def _location(cat: CatRow) -> str:
