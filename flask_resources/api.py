@@ -16,6 +16,7 @@ from flask import (
     current_app,
     got_request_exception,
     has_app_context,
+    has_request_context,
     request,
 )
 from flask import make_response as flask_make_response
@@ -26,6 +27,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptabl
 from werkzeug.wrappers import Response
 
 from . import errors
+from ._state import AppState, create_state, get_state
 from ._utils import unpack
 from .negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
@@ -185,11 +187,13 @@ class Api:
         self.app: Flask | None = None
         self.blueprint: Blueprint | None = None
         self._endpoint_of: dict[type[View], str] = {}
-        # The apps (and, for a blueprint, the setup state) this Api is bound
-        # to, so a resource added after binding is registered on each.
-        self._bound: weakref.WeakKeyDictionary[Flask, BlueprintSetupState | None] = (
-            weakref.WeakKeyDictionary()
-        )
+        # The apps this Api is bound to, each with the setup state of every
+        # registration of its blueprint (``None`` when bound to the app
+        # itself), so a resource added after binding is registered on each
+        # and endpoints resolve as Flask names them.
+        self._bound: weakref.WeakKeyDictionary[
+            Flask, list[BlueprintSetupState | None]
+        ] = weakref.WeakKeyDictionary()
         if app is not None:
             if isinstance(app, Flask):
                 self.app = app
@@ -211,10 +215,13 @@ class Api:
         self._bind(t.cast(Flask, setup_state.app), setup_state)
 
     def _bind(self, app: Flask, setup_state: BlueprintSetupState | None) -> None:
-        state = errors.app_state(app)
+        state = get_state(app)
+        if state is None:
+            state = create_state(app)
+            errors.register_handlers(app)
         if self not in state.apis:
             state.apis.append(self)
-        self._bound[app] = setup_state
+        self._bound.setdefault(app, []).append(setup_state)
         for registration in self.resources:
             self._register(app, setup_state, registration)
         openapi_url = self.openapi_url or app.config.get("RESOURCES_OPENAPI_URL")
@@ -260,16 +267,17 @@ class Api:
         t.cast("BrowsableAPI", self.browsable_renderer).init_app(app)
         add_converter(app)
         # One listing per Api: another Api's at the same root keeps its own.
+        prefix = _endpoint_prefix(setup_state)
         endpoint = "_resources_root"
         number = 1
-        while self._full_endpoint(setup_state, endpoint) in app.view_functions:
+        while _join_endpoint(prefix, endpoint) in app.view_functions:
             number += 1
             endpoint = f"_resources_root_{number}"
         # The root links the docs page this Api serves on the app, if any.
         kwargs = {"api": self, "docs_url": docs_url}
         root = _Registration(ApiRoot, (ROOT_RULE,), endpoint, (), kwargs, {})
         self._register(app, setup_state, root)
-        self._root_endpoints[app] = self._full_endpoint(setup_state, endpoint)
+        self._root_endpoints[app] = _join_endpoint(prefix, endpoint)
 
     def root_endpoint(self, app: Flask) -> str | None:
         """The endpoint of the page listing this Api's resources on ``app``,
@@ -337,8 +345,10 @@ class Api:
         resource.mediatypes = self.mediatypes_method()  # type: ignore[attr-defined]
         for url in urls:
             self.urls[url] = endpoint
-        for app, setup_state in list(self._bound.items()):
-            self._register(app, setup_state, registration)
+        for app, setup_states in list(self._bound.items()):
+            for setup_state in setup_states:
+                self._register(app, setup_state, registration)
+        self._forget_specs()
 
     def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
         """Decorator form of :meth:`add_resource`.
@@ -370,7 +380,7 @@ class Api:
     ) -> None:
         resource = registration.resource
         endpoint = registration.endpoint
-        full_endpoint = self._full_endpoint(setup_state, endpoint)
+        full_endpoint = _join_endpoint(_endpoint_prefix(setup_state), endpoint)
         blueprint_prefix = "" if setup_state is None else setup_state.url_prefix or ""
         existing = app.view_functions.get(full_endpoint)
         if existing is not None:
@@ -397,13 +407,7 @@ class Api:
                     setup_state.add_url_rule(rule, endpoint, view, **options)
                 finally:
                     setup_state.url_prefix = saved_prefix
-        errors.app_state(app).endpoints[full_endpoint] = self
-
-    @staticmethod
-    def _full_endpoint(setup_state: BlueprintSetupState | None, endpoint: str) -> str:
-        if setup_state is None:
-            return endpoint
-        return f"{setup_state.name_prefix}.{setup_state.name}.{endpoint}".lstrip(".")
+        t.cast(AppState, get_state(app)).endpoints[full_endpoint] = self
 
     def _complete_url(self, url: str, blueprint_prefix: str) -> str:
         parts = {"b": blueprint_prefix, "a": self.prefix, "e": url}
@@ -467,6 +471,7 @@ class Api:
         """The :class:`apispec.APISpec` of this Api on the current app (or
         the app given to the constructor), built the first time it is asked
         for; add to it by hand and :meth:`openapi` includes the additions.
+        Adding a resource starts a new one.
 
         .. versionadded:: 0.1
         """
@@ -490,6 +495,13 @@ class Api:
         .. versionadded:: 0.1
         """
         self._schema_names[id(fields)] = (name, fields)
+        self._forget_specs()
+
+    def _forget_specs(self) -> None:
+        """Drop the documents built so far: they are out of date."""
+        if self._specs:
+            with self._specs_lock:
+                self._specs.clear()
 
     def schema_name_of(self, fields: Mapping[t.Any, t.Any]) -> str | None:
         """The name given to a fields dict with :meth:`schema_name`."""
@@ -684,20 +696,46 @@ class Api:
 
     def url_for(self, resource: type[View], **values: t.Any) -> str:
         """Build the URL of a resource, as :func:`flask.url_for` does for an
-        endpoint."""
+        endpoint.
+
+        On a blueprint registered several times (under other names, or
+        nested in another blueprint), the URL is the one of the current
+        request's registration when it is one of them, else of the first.
+        """
         endpoint = self._endpoint_of.get(resource) or resource.__name__.lower()
-        if self.blueprint is not None:
-            endpoint = f"{self.blueprint.name}.{endpoint}"
-        return flask_url_for(endpoint, **values)
+        prefixes = self._endpoint_prefixes()
+        prefix = prefixes[0]
+        if len(prefixes) > 1 and has_request_context():
+            current = request.blueprint
+            if current in prefixes:
+                prefix = current
+        return flask_url_for(_join_endpoint(prefix, endpoint), **values)
 
     def owns_endpoint(self, endpoint: str) -> bool:
-        """Whether ``endpoint`` (blueprint prefix included) is this Api's."""
-        if self.blueprint is not None:
-            prefix = f"{self.blueprint.name}."
-            if not endpoint.startswith(prefix):
-                return False
-            endpoint = endpoint[len(prefix) :]
-        return endpoint in self.endpoints
+        """Whether ``endpoint`` (blueprint prefix included, as Flask names
+        it) is one of this Api's."""
+        for prefix in self._endpoint_prefixes():
+            if not prefix:
+                name = endpoint
+            elif endpoint.startswith(f"{prefix}."):
+                name = endpoint[len(prefix) + 1 :]
+            else:
+                continue
+            if name in self.endpoints:
+                return True
+        return False
+
+    def _endpoint_prefixes(self) -> list[str]:
+        """The prefixes Flask gives this Api's endpoints on the current app:
+        ``""`` on the app itself, the dotted name of each registration of
+        the blueprint (``"parent.child"`` when nested)."""
+        setup_states = None
+        if has_app_context():
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            setup_states = self._bound.get(app)
+        if setup_states:
+            return list(dict.fromkeys(map(_endpoint_prefix, setup_states)))
+        return [self.blueprint.name if self.blueprint is not None else ""]
 
     # -- errors ------------------------------------------------------------
 
@@ -778,6 +816,19 @@ class Api:
             realm = current_app.config.get("HTTP_BASIC_AUTH_REALM", "flask-restful")
             response.headers["WWW-Authenticate"] = f'Basic realm="{realm}"'
         return response
+
+
+def _endpoint_prefix(setup_state: BlueprintSetupState | None) -> str:
+    """The prefix Flask puts before the endpoints of one registration of a
+    blueprint, as :meth:`BlueprintSetupState.add_url_rule
+    <flask.sansio.blueprints.BlueprintSetupState.add_url_rule>` builds it."""
+    if setup_state is None:
+        return ""
+    return f"{setup_state.name_prefix}.{setup_state.name}".lstrip(".")
+
+
+def _join_endpoint(prefix: str, endpoint: str) -> str:
+    return f"{prefix}.{endpoint}" if prefix else endpoint
 
 
 def _resource_view(

@@ -47,6 +47,7 @@ __all__ = [
     "ResponseDoc",
     "SecurityRequirement",
     "Status",
+    "amend",
     "doc",
     "get_operation",
     "resource_operations",

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
+from ._state import get_state
 from ._utils import load_json_body, read_body
 from .exceptions import UnsupportedBodyType, validation_error_class
 from .typing import Parser
@@ -34,10 +35,6 @@ if t.TYPE_CHECKING:
 
 #: Where the parsed body of a request is kept, in its WSGI environ.
 _ENVIRON_KEY = "flask_resources.body"
-
-#: The key of the per-app state in ``app.extensions`` (see
-#: ``flask_resources.errors.AppState``), which maps endpoints to their Api.
-_STATE_KEY = "flask-resources"
 
 #: The response header naming the accepted media types on a 415, per verb.
 _ACCEPT_HEADERS = {"POST": "Accept-Post", "PATCH": "Accept-Patch"}
@@ -188,11 +185,9 @@ def request_parsers(endpoint: str | None = None) -> Mapping[str, Parser]:
     )
     if own is not None:
         return own
-    state = current_app.extensions.get(_STATE_KEY)
+    state = get_state(current_app)
     api = state.endpoints.get(endpoint) if state is not None else None
-    if api is None:
-        return DEFAULT_PARSERS
-    return t.cast(Mapping[str, Parser], api.parsers)
+    return DEFAULT_PARSERS if api is None else api.parsers
 
 
 def parsed_body() -> t.Any:

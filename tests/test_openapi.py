@@ -596,6 +596,27 @@ def test_unconvertible_field_names_resource_verb_and_field() -> None:
         api.openapi()
 
 
+def test_fields_dict_containing_itself() -> None:
+    tree: dict[str, t.Any] = {"name": fields.String}
+    tree["children"] = fields.List(fields.Nested(tree))
+    app = Flask(__name__)
+    api = Api(app)
+
+    class Tree(Resource):
+        @marshal_with(tree)
+        def get(self) -> t.Any:
+            return {"name": "root", "children": []}
+
+    api.add_resource(Tree, "/tree")
+    with app.app_context(), pytest.raises(OpenAPIError, match="contains itself"):
+        api.openapi()
+    api.schema_name("Tree", tree)
+    spec = document(api, app)
+    assert schemas(spec)["Tree"]["properties"]["children"]["items"] == {
+        "$ref": "#/components/schemas/Tree"
+    }
+
+
 def test_marshal_with_field_and_doc_response_schemas() -> None:
     app = Flask(__name__)
     api = Api(app)
@@ -657,6 +678,18 @@ def test_config_keys_and_spec_cache() -> None:
         api.spec.components.schema("Extra", {"type": "string"})
         assert api.openapi()["components"]["schemas"]["Extra"] == {"type": "string"}
     assert app.test_client().get("/spec.json").get_json()["info"]["version"] == "3"
+
+
+def test_resource_added_later_is_in_the_document() -> None:
+    app, api = flask_restful_app()
+
+    class Late(Resource):
+        def get(self) -> t.Any:
+            return {}
+
+    assert "/late" not in document(api, app)["paths"]
+    api.add_resource(Late, "/late")
+    assert "/late" in document(api, app)["paths"]
 
 
 def test_spec_built_once_from_many_threads() -> None:
@@ -762,3 +795,34 @@ def test_cli_reports_build_errors() -> None:
     api.add_resource(Broken, "/broken")
     result = app.test_cli_runner().invoke(openapi, ["print"])
     assert result.exit_code == 1 and "Broken.get" in result.output
+
+
+def test_flask_command_line(tmp_path: t.Any) -> None:
+    import os
+    import pathlib
+    import subprocess
+    from importlib.metadata import entry_points
+
+    if not any(e.name == "openapi" for e in entry_points(group="flask.commands")):
+        pytest.skip("flask-resources is not installed with its entry points")
+    pytest.importorskip("sqlalchemy", reason="the cats sample needs the samples extra")
+    root = pathlib.Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cats.sqlite3'}",
+        "PYTHONPATH": str(root),
+    }
+    target = tmp_path / "openapi.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "samples.cats", "openapi", "write"]
+        + [str(target)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    spec = json.loads(target.read_text())
+    validator.validate(spec)
+    assert spec["info"]["title"] == "Cats"

@@ -30,7 +30,7 @@ TOKEN = "contract-token"
 
 #: Generated requests per operation and generation mode: 6 operations x 2
 #: modes x this many keeps the test to a few seconds.
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 15
 
 CHECKS = [
     not_a_server_error,

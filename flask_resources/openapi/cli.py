@@ -34,10 +34,11 @@ _format_option = click.option(
 
 
 def _document(index: int) -> dict[str, t.Any]:
-    from ..errors import app_state
+    from .._state import get_state
     from ..exceptions import OpenAPIError
 
-    apis: list[Api] = app_state(current_app).apis
+    state = get_state(current_app)
+    apis: list[Api] = state.apis if state is not None else []
     if not apis:
         raise click.ClickException("The app has no flask_resources Api.")
     if not 0 <= index < len(apis):

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import marshmallow as ma
 from werkzeug.http import HTTP_STATUS_CODES
 
+from .._state import get_state
 from ..exceptions import OpenAPIError
 from ..fields import Raw
 from ..negotiation import HTML_MEDIATYPE
@@ -186,9 +187,8 @@ class _Builder:
         return spec
 
     def rules(self) -> list[Rule]:
-        from .. import errors
-
-        owners = errors.app_state(self.app).endpoints
+        state = get_state(self.app)
+        owners = state.endpoints if state is not None else {}
         return [
             rule
             for rule in self.app.url_map.iter_rules()

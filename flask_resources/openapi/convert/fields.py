@@ -30,13 +30,24 @@ class FieldsConverter:
         self.name_of = name_of
         self.add_component = add_component
         self._done: set[str] = set()
+        # The unnamed dicts being converted, to catch one inside itself.
+        self._open: set[int] = set()
 
     def dict_schema(self, mapping: Mapping[t.Any, t.Any], path: str = "") -> t.Any:
         """An object schema for a fields dict, or a reference to its
         component when it has a name."""
         name = self.name_of(mapping)
         if name is None:
-            return self._object(mapping, path)
+            if id(mapping) in self._open:
+                raise OpenAPIError(
+                    f"field {path}: the fields dict contains itself; name it"
+                    " with api.schema_name() so the document can refer to it"
+                )
+            self._open.add(id(mapping))
+            try:
+                return self._object(mapping, path)
+            finally:
+                self._open.discard(id(mapping))
         if name not in self._done:
             # Mark first: a dict may contain itself through Nested.
             self._done.add(name)
