@@ -614,3 +614,18 @@ def test_form_prefilled_from_a_request_parser(app: Flask) -> None:
     forms = Forms(resp.get_data(as_text=True)).forms
     expected = {"task": "string", "priority": 3, "tags": ["string"]}
     assert [json.loads(form["body"]) for form in forms] == [expected, expected]
+
+
+def test_blueprint_registered_twice_links_each_registrations_root() -> None:
+    app = Flask(__name__)
+    blueprint = Blueprint("v", __name__)
+    api = Api(blueprint, browsable=True)
+    api.add_resource(CatList, "/cats")
+    app.register_blueprint(blueprint, url_prefix="/v1")
+    app.register_blueprint(blueprint, url_prefix="/v2", name="v2")
+    client = app.test_client()
+    for version in ("v1", "v2"):
+        links = page(client.get(f"/{version}/cats", headers=HTML)).links
+        assert f"/{version}/" in links
+        listing = client.get(f"/{version}/").json
+        assert listing["resources"][0]["urls"] == [f"/{version}/cats"]

@@ -247,6 +247,13 @@ class BrowsableAPI:
         endpoint = self.api.root_endpoint(app)
         if endpoint is None:
             return None
+        # A blueprint registered more than once has a root per registration:
+        # link the one the request came through.
+        blueprint = request.blueprint
+        if blueprint is not None:
+            own = f"{blueprint}.{endpoint.rpartition('.')[2]}"
+            if own in app.view_functions:
+                endpoint = own
         return url_for(endpoint, _root="")
 
 

@@ -54,9 +54,14 @@ class ApiRoot(Resource):
         api = self.api
         script_root = request.script_root
         listed: dict[str, dict[str, t.Any]] = {}
+        # A blueprint registered more than once lists, at each root, the
+        # URLs of that registration.
+        blueprint = request.blueprint
         for rule in current_app.url_map.iter_rules():
             endpoint = t.cast(str, rule.endpoint)
             if not api.owns_endpoint(endpoint):
+                continue
+            if blueprint is not None and endpoint.rpartition(".")[0] != blueprint:
                 continue
             entry = listed.get(endpoint)
             if entry is None:
