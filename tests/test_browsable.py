@@ -414,8 +414,8 @@ def test_forms_for_each_other_verb(browsable: FlaskClient) -> None:
     assert post["fields"] == ["content-type", "body", "authorization"]
     # Pre-filled from the schema use_args recorded; dump_only id left out.
     assert json.loads(post["body"]) == {"name": "string", "age": 0}
-    assert post["types"][0] == "application/json"
-    assert "multipart/form-data" in post["types"]
+    # use_args reads JSON: the picker offers what the verb takes.
+    assert post["types"] == ["application/json"]
 
     forms = Forms(browsable.get("/cats/1", headers=HTML).get_data(as_text=True)).forms
     assert [form["data-method"] for form in forms] == ["PATCH", "DELETE"]
@@ -614,6 +614,31 @@ def test_form_prefilled_from_a_request_parser(app: Flask) -> None:
     forms = Forms(resp.get_data(as_text=True)).forms
     expected = {"task": "string", "priority": 3, "tags": ["string"]}
     assert [json.loads(form["body"]) for form in forms] == [expected, expected]
+    # reqparse reads JSON and form values by default.
+    assert forms[0]["types"] == [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ]
+
+
+def test_form_content_types_of_a_body_location_are_the_parsers(app: Flask) -> None:
+    class Notes(Resource):
+        @use_args({"text": fields.Str()}, location="body")
+        def post(self, note: t.Any) -> t.Any:
+            return note
+
+    api = Api(app, browsable=True)
+
+    @api.parser("text/csv")
+    def parse_csv(body: bytes, mimetype: str, options: t.Mapping[str, str]) -> t.Any:
+        return {}
+
+    api.add_resource(Notes, "/notes")
+    resp = app.test_client().get("/notes", headers=HTML)
+    forms = Forms(resp.get_data(as_text=True)).forms
+    assert forms[0]["types"] == [*api.parsers]
+    assert forms[0]["types"][-1] == "text/csv"
 
 
 def test_blueprint_registered_twice_links_each_registrations_root() -> None:

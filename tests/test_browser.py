@@ -7,12 +7,14 @@ folder ``BROWSER_ARTIFACTS`` names.
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import re
 import typing as t
 
 import pytest
+import servers
 from test_samples import TOKEN, Served, cats_app, served  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
@@ -180,3 +182,61 @@ def test_root_lists_the_resources(served: Served, page: t.Any) -> None:  # noqa:
     page.locator("#body a", has_text="/cats").click()
     page.wait_for_url(f"{base}/cats")
     assert page.locator("h1").inner_text() == "CatList"
+
+
+def test_each_content_type_of_the_picker_sends_the_editors_body(page: t.Any) -> None:
+    from flask import Flask, request
+    from werkzeug.datastructures import MultiDict
+
+    from flask_resources import Api, Resource, parsed_body
+
+    class Echo(Resource):
+        """Echo what the body parsed to."""
+
+        def get(self) -> t.Any:
+            return {}
+
+        def post(self) -> t.Any:
+            body = parsed_body()
+            if isinstance(body, MultiDict):
+                body = {key: body.getlist(key) for key in body}
+            return {"type": request.mimetype, "body": body}
+
+    app = Flask(__name__)
+    Api(app, browsable=True).add_resource(Echo, "/echo")
+    sent = {
+        "application/json": ('{"name": "Tom", "tags": ["a", "b"]}', None),
+        "application/x-www-form-urlencoded": (
+            '{"name": "Tom", "tags": ["a", "b"]}',
+            {"name": ["Tom"], "tags": ["a", "b"]},
+        ),
+        "multipart/form-data": (
+            '{"name": "Tom", "age": 3}',
+            {"name": ["Tom"], "age": ["3"]},
+        ),
+        "text/plain": ("just text", "just text"),
+    }
+    with servers.waitress_server(app) as port:
+        page.goto(f"http://127.0.0.1:{port}/echo")
+        form = page.locator("#form-post")
+        status = page.locator("#form-post + .result .result-status")
+        for content_type, (text, expected) in sent.items():
+            form.locator("select[name=content-type]").select_option(content_type)
+            form.locator("textarea[name=body]").fill(text)
+            form.locator("button").click()
+            sync_api.expect(status).to_have_text(
+                re.compile(r"^HTTP 200\b"), timeout=30_000
+            )
+            answer = json.loads(
+                page.locator("#form-post + .result .result-body").inner_text()
+            )
+            if expected is None:
+                expected = json.loads(text)
+            assert answer == {"type": content_type, "body": expected}
+            # The next answer is awaited from a blank status.
+            page.evaluate(
+                "document.querySelector('#form-post + .result .result-status')"
+                ".textContent = ''"
+            )
+        # Let the server stop: the browser keeps its connections open.
+        page.context.close()

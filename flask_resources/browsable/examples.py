@@ -9,7 +9,45 @@ from collections.abc import Mapping
 from ..operations import Operation
 
 #: The locations whose arguments are read from the request body.
-BODY_LOCATIONS = frozenset({"json", "form", "json_or_form", "body", "values"})
+BODY_LOCATIONS = frozenset({"json", "form", "json_or_form", "body", "values", "files"})
+
+_JSON = ("application/json",)
+_FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+#: The media types a body read from each location may have.
+LOCATION_MEDIA_TYPES: Mapping[str, tuple[str, ...]] = {
+    "json": _JSON,
+    "form": _FORM,
+    "values": _FORM,
+    "json_or_form": _JSON + _FORM,
+    "files": ("multipart/form-data",),
+}
+
+
+def body_media_types(
+    operation: Operation | None, parsers: t.Sequence[str]
+) -> list[str]:
+    """The media types the operation's body may be sent in: what its
+    recorded arguments read (``location="body"``: every parser's), or every
+    parser's when nothing recorded says."""
+    found: list[str] = []
+    for arguments in operation.arguments if operation is not None else ():
+        if arguments.content_types:
+            found += arguments.content_types
+            continue
+        locations: list[str] = []
+        if arguments.location is not None:
+            locations.append(arguments.location)
+        else:
+            for argument in getattr(arguments.source, "args", None) or ():
+                where = argument.location
+                locations += [where] if isinstance(where, str) else list(where)
+        for location in locations:
+            if location == "body":
+                found += parsers
+            else:
+                found += LOCATION_MEDIA_TYPES.get(location, ())
+    return list(dict.fromkeys(found)) or list(parsers)
 
 
 def example_body(operation: Operation | None) -> dict[str, t.Any] | None:

@@ -21,7 +21,7 @@ from ..negotiation import JSON_MEDIATYPE
 from ..operations import Operation, resource_operations
 from ..parsers import request_parsers
 from ..representations import output_json
-from .examples import example_body
+from .examples import body_media_types, example_body
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -210,26 +210,22 @@ class BrowsableAPI:
         operations: dict[str, Operation] = {}
         if isinstance(view_class, type):
             operations = resource_operations(view_class)
-        content_types = list(request_parsers(t.cast(str, rule.endpoint)))
-        if JSON_MEDIATYPE in content_types:
-            # The editor holds JSON; offer it first.
-            content_types.remove(JSON_MEDIATYPE)
-            content_types.insert(0, JSON_MEDIATYPE)
+        parsers = list(request_parsers(t.cast(str, rule.endpoint)))
         current = value if request.method == "GET" and status == 200 else None
         forms = []
         for verb in verbs:
             operation = operations.get(verb.lower())
             body = None
+            content_types: list[str] = []
             if verb != "DELETE":
                 body = _editor_text(verb, operation, current)
-            forms.append(
-                Form(
-                    verb,
-                    _verb_summary(view_class, verb, operation),
-                    body,
-                    content_types,
-                )
-            )
+                content_types = body_media_types(operation, parsers)
+                if JSON_MEDIATYPE in content_types:
+                    # The editor holds JSON; offer it first.
+                    content_types.remove(JSON_MEDIATYPE)
+                    content_types.insert(0, JSON_MEDIATYPE)
+            about = _verb_summary(view_class, verb, operation)
+            forms.append(Form(verb, about, body, content_types))
         return forms
 
     def json_url(self) -> str | None:

@@ -103,6 +103,7 @@
       // Storage may be off; the field still works for this page.
     }
     let response;
+    let text;
     try {
       let body;
       if (form.elements.body) {
@@ -115,14 +116,16 @@
         body: body,
         credentials: "same-origin",
       });
+      text = await response.text();
     } catch (error) {
-      status.textContent = "Not sent: " + error.message;
+      status.textContent = "Failed: " + error.message;
       return;
     }
+    showHeaders(headerList, response.headers);
+    showBody(pre, text);
+    // The status goes last: once it shows, the whole answer is on the page.
     status.textContent = ("HTTP " + response.status + " " + response.statusText).trim();
     status.classList.add("status-" + Math.floor(response.status / 100) + "xx");
-    showHeaders(headerList, response.headers);
-    showBody(pre, await response.text());
   }
 
   document.querySelectorAll("form.request-form").forEach(function (form) {
