@@ -41,6 +41,8 @@ from .marshalling import marshal as marshal
 from .marshalling import marshal_with as marshal_with
 from .marshalling import marshal_with_field as marshal_with_field
 from .operations import doc as doc
+from .parsers import DEFAULT_PARSERS as DEFAULT_PARSERS
+from .parsers import parsed_body as parsed_body
 from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
 from .representations import output_json as output_json
 from .resource import Resource as Resource
@@ -51,6 +53,7 @@ from .utils import unpack as unpack
 
 # Our own public names; the pass-throughs above stay out of ``*`` imports.
 __all__ = [
+    "DEFAULT_PARSERS",
     "DEFAULT_REPRESENTATIONS",
     "Api",
     "FlaskResourcesError",
@@ -66,6 +69,7 @@ __all__ = [
     "marshal_with",
     "marshal_with_field",
     "output_json",
+    "parsed_body",
     "reqparse",
     "unpack",
     "use_args",

@@ -29,12 +29,16 @@ from werkzeug.wrappers import Response
 from . import conditional, errors
 from ._state import AppState, create_state, get_state
 from ._utils import unpack
-from .negotiation import JSON_MEDIATYPE, best_match
+from .negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
 from .pagination import PageOptions, paginate
+from .parsers import DEFAULT_PARSERS
 from .representations import DEFAULT_REPRESENTATIONS, output_json
 from .resource import Resource, check_async_support, render_own
-from .typing import AnyCallable, Decorator, HeadersValue, Representation
+from .typing import AnyCallable, Decorator, HeadersValue, Parser, Representation
+
+if t.TYPE_CHECKING:
+    from .browsable import BrowsableAPI
 
 R = t.TypeVar("R", bound=type[View])
 
@@ -94,6 +98,13 @@ class Api:
         attribute wins. Only set when resources are added.
     :param page_options: the defaults of :meth:`paginate` (parameter names,
         page sizes, link style) for this Api.
+    :param parsers: media type -> request body parser, instead of
+        :data:`~flask_resources.parsers.DEFAULT_PARSERS`; see
+        :meth:`parser`.
+    :param browsable: answer browsers with HTML pages of the API (see
+        :class:`~flask_resources.browsable.BrowsableAPI`); ``None`` leaves it
+        to the ``RESOURCES_BROWSABLE`` config key of the app the Api is
+        bound to (off by default).
 
     .. versionadded:: 0.1
     """
@@ -119,12 +130,23 @@ class Api:
         servers: Iterable[Mapping[str, t.Any]] | None = None,
         security_schemes: Mapping[str, Mapping[str, t.Any]] | None = None,
         security: Iterable[Mapping[str, t.Sequence[str]]] | None = None,
+        parsers: Mapping[str, Parser] | None = None,
+        browsable: bool | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
                 f"url_part_order must order 'b', 'a' and 'e', not {url_part_order!r}"
             )
         self.representations: dict[str, Representation] = dict(DEFAULT_REPRESENTATIONS)
+        #: Media type -> request body parser, read by
+        #: :func:`~flask_resources.parsers.parsed_body`; a 415 lists the
+        #: keys in this order.
+        self.parsers: dict[str, Parser] = {
+            mediatype.lower(): parser
+            for mediatype, parser in (
+                DEFAULT_PARSERS if parsers is None else parsers
+            ).items()
+        }
         self.urls: dict[str, str] = {}
         self.prefix = prefix
         self.default_mediatype = default_mediatype
@@ -164,6 +186,15 @@ class Api:
             weakref.WeakKeyDictionary()
         )
         self._specs_lock = threading.Lock()
+        self.browsable = browsable
+        #: The renderer of the HTML pages, once the Api is browsable.
+        self.browsable_renderer: BrowsableAPI | None = None
+        # The full endpoint of the root listing on each app.
+        self._root_endpoints: weakref.WeakKeyDictionary[Flask, str] = (
+            weakref.WeakKeyDictionary()
+        )
+        if browsable:
+            self._enable_browsable()
         #: The endpoints of this Api's resources, without blueprint prefix.
         self.endpoints: set[str] = set()
         self.resources: list[_Registration] = []
@@ -214,13 +245,58 @@ class Api:
             from .openapi import views
 
             prefix = "" if setup_state is None else setup_state.url_prefix or ""
+            docs_url = docs_url and self._complete_url(docs_url, prefix)
             views.register(
                 self,
                 app,
                 setup_state,
                 openapi_url=openapi_url and self._complete_url(openapi_url, prefix),
-                docs_url=docs_url and self._complete_url(docs_url, prefix),
+                docs_url=docs_url,
             )
+        if self.browsable is None and app.config.get("RESOURCES_BROWSABLE"):
+            self._enable_browsable()
+        if self.browsable_renderer is not None:
+            self._bind_browsable(app, setup_state, docs_url=docs_url or None)
+
+    def _enable_browsable(self) -> None:
+        if self.browsable_renderer is not None:
+            return
+        # The optional layer is loaded only by an Api that is browsable.
+        from .browsable import BrowsableAPI
+
+        renderer = self.browsable_renderer = BrowsableAPI(self)
+        # A text/html representation of the app's own wins.
+        self.representations.setdefault(HTML_MEDIATYPE, renderer.render)
+
+    def _bind_browsable(
+        self,
+        app: Flask,
+        setup_state: BlueprintSetupState | None,
+        *,
+        docs_url: str | None,
+    ) -> None:
+        from .browsable import ROOT_RULE, ApiRoot
+        from .browsable.root import add_converter
+
+        t.cast("BrowsableAPI", self.browsable_renderer).init_app(app)
+        add_converter(app)
+        # One listing per Api: another Api's at the same root keeps its own.
+        prefix = _endpoint_prefix(setup_state)
+        endpoint = "_resources_root"
+        number = 1
+        while _join_endpoint(prefix, endpoint) in app.view_functions:
+            number += 1
+            endpoint = f"_resources_root_{number}"
+        # The root links the docs page this Api serves on the app, if any.
+        kwargs = {"api": self, "docs_url": docs_url}
+        root = _Registration(ApiRoot, (ROOT_RULE,), endpoint, (), kwargs, {})
+        self._register(app, setup_state, root)
+        self._root_endpoints[app] = _join_endpoint(prefix, endpoint)
+
+    def root_endpoint(self, app: Flask) -> str | None:
+        """The endpoint of the page listing this Api's resources on ``app``,
+        when the Api is browsable (``url_for(endpoint, _root="")``)."""
+        return self._root_endpoints.get(app)
 
     # -- resources ---------------------------------------------------------
 
@@ -524,6 +600,29 @@ class Api:
 
         return wrapper
 
+    def parser(self, mediatype: str) -> Callable[[Parser], Parser]:
+        """Register a request body parser for a media type, as
+        :meth:`representation` registers a representation.
+
+        A parser is called as ``parser(body, mimetype, options)`` with the
+        body's bytes, its media type and the ``Content-Type`` parameters
+        (``charset``, ``boundary``); what it returns is what
+        :func:`~flask_resources.parsers.parsed_body` gives. Raising
+        :exc:`ValueError` answers 400 naming the media type. ``type/*`` and
+        ``*/*`` register a parser for every type they match::
+
+            @api.parser("text/csv")
+            def parse_csv(body, mimetype, options):
+                text = body.decode(options.get("charset", "utf-8"))
+                return list(csv.DictReader(io.StringIO(text)))
+        """
+
+        def wrapper(func: Parser) -> Parser:
+            self.parsers[mediatype.lower()] = func
+            return func
+
+        return wrapper
+
     def errorhandler(self, exc_class: type[BaseException]) -> Callable[[E], E]:
         """Register a function that turns an exception raised in this Api's
         routes into the HTTP error to answer with.
@@ -601,6 +700,9 @@ class Api:
         )
         if mediatype is None:
             raise NotAcceptable()
+        if mediatype == HTML_MEDIATYPE and self.browsable_renderer is not None:
+            # ?format=json
+            mediatype = self.browsable_renderer.mediatype(mediatype)
         return self._render(mediatype, data, code, headers)
 
     def _render(
@@ -770,6 +872,8 @@ class Api:
             tuple(representations),
             self.default_mediatype,
         )
+        if mediatype == HTML_MEDIATYPE and self.browsable_renderer is not None:
+            mediatype = self.browsable_renderer.mediatype(mediatype)
         if mediatype in representations or mediatype == "text/plain":
             return mediatype
         return next(iter(representations), "text/plain")

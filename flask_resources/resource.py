@@ -15,7 +15,7 @@ from ._utils import unpack
 from .conditional import WRITE_VERBS, VerbCheck, verb_check
 from .exceptions import FlaskResourcesError
 from .negotiation import best_match
-from .typing import Decorator, Representation
+from .typing import Decorator, Parser, Representation
 
 
 class Resource(MethodView):
@@ -40,6 +40,11 @@ class Resource(MethodView):
     #: Media type -> representation for this resource only; it wins over
     #: the Api's when the client's ``Accept`` header asks for one of them.
     representations: t.ClassVar[Mapping[str, Representation] | None] = None
+
+    #: Media type -> request body parser for this resource only: when set,
+    #: these are the media types its bodies may have, instead of the Api's
+    #: (extend with ``{**DEFAULT_PARSERS, "text/csv": parse_csv}``).
+    parsers: t.ClassVar[Mapping[str, Parser] | None] = None
 
     #: Decorators applied to every verb method, or a mapping from a lower
     #: case verb (``"get"``) to the decorators for that verb only.
@@ -73,6 +78,10 @@ class Resource(MethodView):
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
+        parsers = cls.__dict__.get("parsers")
+        if parsers is not None:
+            # Media types are matched in lower case, as Werkzeug gives them.
+            cls.parsers = {key.lower(): value for key, value in parsers.items()}
         cls._async_verbs = async_verbs(cls)
         cls._verb_check = verb_check(cls)
 

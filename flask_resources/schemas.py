@@ -25,6 +25,7 @@ from .exceptions import (
     validation_error_class,
 )
 from .operations import Arguments, Operation, amend
+from .parsers import parsed_body
 
 if t.TYPE_CHECKING:
     from .typing import AnyCallable, Decorator
@@ -32,6 +33,7 @@ if t.TYPE_CHECKING:
 #: Where :func:`use_args` reads its data from. ``args`` is an alias of
 #: ``query``.
 Location: t.TypeAlias = t.Literal[
+    "body",
     "json",
     "form",
     "json_or_form",
@@ -52,6 +54,7 @@ UnknownPolicy: t.TypeAlias = t.Literal["exclude", "include", "raise"]
 #: (mass assignment); query strings, headers, cookies and URL variables carry
 #: keys that belong to others and are ignored.
 DEFAULT_UNKNOWN_BY_LOCATION: Mapping[str, UnknownPolicy] = {
+    "body": ma.RAISE,
     "json": ma.RAISE,
     "form": ma.RAISE,
     "json_or_form": ma.RAISE,
@@ -65,6 +68,7 @@ DEFAULT_UNKNOWN_BY_LOCATION: Mapping[str, UnknownPolicy] = {
 _POLICIES = frozenset((ma.RAISE, ma.EXCLUDE, ma.INCLUDE))
 
 _LABELS = {
+    "body": "request body",
     "json": "JSON body",
     "form": "form data",
     "query": "query string",
@@ -134,8 +138,11 @@ def use_args(
         :class:`~flask_resources.reqparse.RequestParser` (whose own argument
         locations then apply).
     :param location: where to read: ``json``, ``form``, ``json_or_form``,
-        ``query`` (or ``args``), ``headers``, ``cookies``, ``files`` or
-        ``path`` (the URL variables).
+        ``query`` (or ``args``), ``headers``, ``cookies``, ``files``,
+        ``path`` (the URL variables) or ``body``: the body parsed by its
+        content type with the resource's or the Api's parsers (see
+        :func:`~flask_resources.parsers.parsed_body`), which answers 415
+        for a media type no parser takes.
     :param unknown: ``"raise"``, ``"exclude"`` or ``"include"`` for keys the
         schema does not declare; by default the location's policy, see
         :data:`DEFAULT_UNKNOWN_BY_LOCATION`; ``None`` uses the schema's
@@ -355,6 +362,8 @@ class _SchemaLoader:
             location = "json" if request.is_json else "form"
         if location == "json":
             data = self.read_json()
+        elif location == "body":
+            data = self.read_body()
         elif location == "headers":
             data = self.read_headers()
         elif location == "path":
@@ -413,6 +422,19 @@ class _SchemaLoader:
             raise self.error("json", [f"Expected a JSON object, got {got}."])
         return data
 
+    def read_body(self) -> t.Any:
+        """The body as its parser gives it: forms become a plain dict as
+        in :meth:`read_multidict`; no body is ``{}``, or an error for
+        ``many``, as for JSON."""
+        data = parsed_body()
+        if data is None:
+            if self.schema.many:
+                raise self.error("body", ["Expected a list, got no body."])
+            return {}
+        if isinstance(data, MultiDict):
+            return self.flatten(data)
+        return data
+
     def read_multidict(self, location: str) -> dict[str, t.Any]:
         """A query string, form, cookies or files as a plain dict.
 
@@ -425,6 +447,10 @@ class _SchemaLoader:
         )
         if location in ("form", "files"):
             check_body_length(request)
+        return self.flatten(values)
+
+    def flatten(self, values: MultiDict[str, t.Any]) -> dict[str, t.Any]:
+        """Keys of list fields get every value, other keys the first one."""
         multi = self.multi_keys
         return {
             key: values.getlist(key) if key in multi else values[key] for key in values

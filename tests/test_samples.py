@@ -428,7 +428,8 @@ HOSTILE: list[tuple[str, str, dict[str, t.Any], int]] = [
     ("DELETE", "/cats", {}, 405),
     ("BREW", "/cats", {}, 405),
     ("TRACE", "/cats/1", {}, 405),
-    ("GET", "/", {}, 404),
+    # "/" lists the resources (the browsable root); it takes no writes.
+    ("POST", "/", {"json": {"name": "Tom"}}, 405),
     ("GET", "/cats/", {}, 404),
     ("GET", "/dogs", {}, 404),
     ("POST", "/admin", {"json": {"name": "Tom"}}, 404),

@@ -23,7 +23,9 @@ from ..conditional import verb_operation
 from ..errors import ERROR_FORMAT_KEY, PROBLEM_MEDIATYPE, error_body_schema
 from ..exceptions import OpenAPIError
 from ..fields import Raw
+from ..negotiation import HTML_MEDIATYPE
 from ..operations import Arguments, Operation, ResponseDoc, resource_operations
+from ..parsers import parse_bytes, parse_text
 from .convert import FieldsConverter, parser_arguments, rule_parameters
 from .convert.converters import openapi_path
 
@@ -277,7 +279,9 @@ class _Builder:
         body_required = False
         errors: dict[int, list[str]] = {}
         for arguments in record.arguments:
-            required = self.add_arguments(arguments, verb, parameters, bodies)
+            required = self.add_arguments(
+                arguments, verb, parameters, bodies, resource=resource
+            )
             body_required = body_required or required
             for status, schema in self.argument_errors(arguments):
                 errors.setdefault(status, [])
@@ -336,6 +340,8 @@ class _Builder:
         verb: str,
         parameters: list[dict[str, t.Any]],
         bodies: dict[str, list[dict[str, t.Any]]],
+        *,
+        resource: type,
     ) -> bool:
         """Add what one :class:`Arguments` reads; whether a body is required."""
         source = arguments.source
@@ -351,7 +357,13 @@ class _Builder:
             if location == "path":
                 return False  # The rule's variables are documented already.
             schema = self.schema_ref(source)
-            media_types = arguments.content_types or _BODY_MEDIA[location]
+            media_types: t.Sequence[str]
+            if arguments.content_types:
+                media_types = arguments.content_types
+            elif location == "body":
+                media_types = self.body_media_types(resource)
+            else:
+                media_types = _BODY_MEDIA[location]
             for media in media_types:
                 bodies.setdefault(media, []).append(schema)
             if source.partial is True:
@@ -423,7 +435,7 @@ class _Builder:
         """The error responses reading ``arguments`` can give."""
         if isinstance(arguments.source, ma.Schema):
             statuses = {self.validation_status}
-            if arguments.location in ("json", "json_or_form"):
+            if arguments.location in ("json", "json_or_form", "body"):
                 statuses.add(400)  # Unreadable JSON is 400 whatever the setting.
             return [(status, "ValidationError") for status in sorted(statuses)]
         return [(400, "ParserError")]
@@ -525,7 +537,28 @@ class _Builder:
     def media_types(self, resource: type) -> list[str]:
         media = list(getattr(resource, "representations", None) or ())
         media += [m for m in self.api.representations if m not in media]
+        renderer = self.api.browsable_renderer
+        if (
+            renderer is not None
+            and self.api.representations.get(HTML_MEDIATYPE) == renderer.render
+        ):
+            # The browsable API's pages are for people, not part of the
+            # contract.
+            media.remove(HTML_MEDIATYPE)
         return media or ["application/json"]
+
+    def body_media_types(self, resource: type) -> list[str]:
+        """The media types a ``use_args(location="body")`` schema loads:
+        those the resource's (else the Api's) parsers take, less those the
+        built-in parsers read as text or bytes, which no schema loads."""
+        parsers = getattr(resource, "parsers", None)
+        if parsers is None:
+            parsers = self.api.parsers
+        return [
+            media
+            for media, parser in parsers.items()
+            if parser not in (parse_text, parse_bytes)
+        ]
 
     # -- components --------------------------------------------------------
 

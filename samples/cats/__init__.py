@@ -87,6 +87,8 @@ def create_app(
     api = Api(
         app,
         catch_all_404s=True,
+        # Browsers get the browsable HTML pages; every other client the JSON.
+        browsable=True,
         title="Cats",
         version="1.0.0",
         # The document and the docs page need the openapi and docs extras.
