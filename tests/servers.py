@@ -25,6 +25,20 @@ if t.TYPE_CHECKING:
 # Generous for a slow, shared CI machine; a healthy server starts in a second.
 START_TIMEOUT = 60
 
+#: Debian's chromium, the only browser the browser tests use (never a
+#: downloaded one), and the flags it runs with: no network of its own, no GPU.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def free_port() -> int:
     """A loopback port nothing listens on right now."""

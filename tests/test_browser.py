@@ -17,18 +17,7 @@ import pytest
 import servers
 from test_samples import TOKEN, Served, cats_app, served  # noqa: F401
 
-CHROMIUM = "/usr/bin/chromium"
-# The flags the project runs Chromium with: no network of its own, no GPU.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM, CHROMIUM_ARGS = servers.CHROMIUM, servers.CHROMIUM_ARGS
 ARTIFACTS = pathlib.Path(
     os.environ.get("BROWSER_ARTIFACTS")
     or pathlib.Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"

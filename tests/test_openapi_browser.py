@@ -17,19 +17,10 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="needs Playwright's Python package"
 )
 
-from samples.cats import create_app  # noqa: E402
+from servers import CHROMIUM  # noqa: E402
+from servers import CHROMIUM_ARGS as FLAGS  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from samples.cats import create_app  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),

@@ -8,12 +8,12 @@ import typing as t
 from werkzeug.routing import (
     AnyConverter,
     BaseConverter,
-    FloatConverter,
     IntegerConverter,
     PathConverter,
     UnicodeConverter,
     UUIDConverter,
 )
+from werkzeug.routing.converters import NumberConverter
 from werkzeug.routing.rules import parse_converter_args
 
 if t.TYPE_CHECKING:
@@ -66,17 +66,10 @@ def converter_schema(
     if isinstance(own, t.Mapping):
         return dict(own)
     schema: dict[str, t.Any]
-    if isinstance(converter, IntegerConverter):
-        schema = {"type": "integer"}
-        minimum = converter.min
-        if minimum is None and not converter.signed:
-            minimum = 0
-        if minimum is not None:
-            schema["minimum"] = minimum
-        if converter.max is not None:
-            schema["maximum"] = converter.max
-    elif isinstance(converter, FloatConverter):
-        schema = {"type": "number"}
+    if isinstance(converter, NumberConverter):
+        schema = {
+            "type": "integer" if isinstance(converter, IntegerConverter) else "number"
+        }
         minimum = converter.min
         if minimum is None and not converter.signed:
             minimum = 0
