@@ -64,13 +64,17 @@ def compare(
 
 
 def report(title: str, best: Mapping[str, float], *, baseline: str) -> str:
-    """Format the results as a table of microseconds and ratios."""
+    """Format the results as a table of ratios to ``baseline``.
+
+    Only ratios are printed: absolute times say more about the machine
+    than about the code, and ratios from one interleaved run compare.
+    """
     width = max(len(name) for name in best)
-    lines = [title, f"{'case':<{width}}  {'µs/call':>9}  {'ratio':>6}"]
+    lines = [title, f"{'case':<{width}}  {'ratio':>7}"]
     base = best[baseline]
-    for name, micros in best.items():
-        lines.append(f"{name:<{width}}  {micros:9.2f}  {micros / base:6.3f}x")
-    lines.append(f"(ratio against {baseline!r}; best of the repeats)")
+    for name, value in best.items():
+        lines.append(f"{name:<{width}}  {value / base:6.3f}x")
+    lines.append(f"(ratio against {baseline!r}; best of the repeats; lower is faster)")
     return "\n".join(lines)
 
 
