@@ -3,10 +3,37 @@
 from __future__ import annotations
 
 import importlib
+
+# Names Flask-RESTful's package namespace passes through from Flask,
+# Werkzeug and the standard library, which real code imports from it
+# (``from flask_restful import request``); they are not part of our API.
+import operator as operator
+import sys as sys
 import typing as t
+from collections import OrderedDict as OrderedDict
+from collections.abc import Mapping as Mapping
+from functools import partial as partial
+from functools import wraps as wraps
+from types import MethodType as MethodType
+
+from flask import abort as original_flask_abort  # noqa: F401
+from flask import current_app as current_app
+from flask import make_response as original_flask_make_response  # noqa: F401
+from flask import request as request
+from flask import url_for as url_for
+from flask.signals import got_request_exception as got_request_exception
+from flask.views import MethodView as MethodView
+from werkzeug.datastructures import Headers as Headers
+from werkzeug.exceptions import HTTPException as HTTPException
+from werkzeug.exceptions import InternalServerError as InternalServerError
+from werkzeug.exceptions import MethodNotAllowed as MethodNotAllowed
+from werkzeug.exceptions import NotAcceptable as NotAcceptable
+from werkzeug.exceptions import NotFound as NotFound
+from werkzeug.wrappers import Response as ResponseBase  # noqa: F401
 
 from . import fields as fields
 from . import reqparse as reqparse
+from . import utils as utils
 from .api import Api as Api
 from .exceptions import FlaskResourcesError as FlaskResourcesError
 from .exceptions import HTTPError as HTTPError
@@ -20,6 +47,31 @@ from .representations import output_json as output_json
 from .resource import Resource as Resource
 from .schemas import use_args as use_args
 from .schemas import use_kwargs as use_kwargs
+from .utils import http_status_message as http_status_message
+from .utils import unpack as unpack
+
+# Our own public names; the pass-throughs above stay out of ``*`` imports.
+__all__ = [
+    "DEFAULT_REPRESENTATIONS",
+    "Api",
+    "FlaskResourcesError",
+    "HTTPError",
+    "RequestValidationError",
+    "Resource",
+    "abort",
+    "fields",
+    "http_status_message",
+    "inputs",
+    "marshal",
+    "marshal_with",
+    "marshal_with_field",
+    "output_json",
+    "reqparse",
+    "unpack",
+    "use_args",
+    "use_kwargs",
+    "utils",
+]
 
 if t.TYPE_CHECKING:
     from . import inputs as inputs

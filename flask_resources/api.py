@@ -9,15 +9,24 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from types import TracebackType
 
-from flask import Blueprint, Flask, current_app, got_request_exception, request
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    got_request_exception,
+    has_app_context,
+    has_request_context,
+    request,
+)
 from flask import make_response as flask_make_response
 from flask import url_for as flask_url_for
 from flask.sansio.blueprints import BlueprintSetupState
-from flask.views import MethodView
+from flask.views import View
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 from werkzeug.wrappers import Response
 
 from . import errors
+from ._state import AppState, create_state, get_state
 from ._utils import unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
@@ -25,13 +34,13 @@ from .representations import DEFAULT_REPRESENTATIONS, output_json
 from .resource import Resource, check_async_support
 from .typing import AnyCallable, Decorator, HeadersValue, Representation
 
-R = t.TypeVar("R", bound=type[Resource])
+R = t.TypeVar("R", bound=type[View])
 
 _URL_PART_KEYS = frozenset("bae")
 
 
 class _Registration(t.NamedTuple):
-    resource: type[Resource]
+    resource: type[View]
     urls: tuple[str, ...]
     endpoint: str
     args: tuple[t.Any, ...]
@@ -105,12 +114,14 @@ class Api:
         self.resources: list[_Registration] = []
         self.app: Flask | None = None
         self.blueprint: Blueprint | None = None
-        self._endpoint_of: dict[type[Resource], str] = {}
-        # The apps (and, for a blueprint, the setup state) this Api is bound
-        # to, so a resource added after binding is registered on each.
-        self._bound: weakref.WeakKeyDictionary[Flask, BlueprintSetupState | None] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._endpoint_of: dict[type[View], str] = {}
+        # The apps this Api is bound to, each with the setup state of every
+        # registration of its blueprint (``None`` when bound to the app
+        # itself), so a resource added after binding is registered on each
+        # and endpoints resolve as Flask names them.
+        self._bound: weakref.WeakKeyDictionary[
+            Flask, list[BlueprintSetupState | None]
+        ] = weakref.WeakKeyDictionary()
         if app is not None:
             if isinstance(app, Flask):
                 self.app = app
@@ -132,10 +143,13 @@ class Api:
         self._bind(t.cast(Flask, setup_state.app), setup_state)
 
     def _bind(self, app: Flask, setup_state: BlueprintSetupState | None) -> None:
-        state = errors.app_state(app)
+        state = get_state(app)
+        if state is None:
+            state = create_state(app)
+            errors.register_handlers(app)
         if self not in state.apis:
             state.apis.append(self)
-        self._bound[app] = setup_state
+        self._bound.setdefault(app, []).append(setup_state)
         for registration in self.resources:
             self._register(app, setup_state, registration)
 
@@ -143,7 +157,7 @@ class Api:
 
     def add_resource(
         self,
-        resource: type[Resource],
+        resource: type[View],
         *urls: str,
         endpoint: str | None = None,
         resource_class_args: Iterable[t.Any] = (),
@@ -152,7 +166,9 @@ class Api:
     ) -> None:
         """Route one or more URLs to a resource.
 
-        :param resource: the :class:`Resource` subclass.
+        :param resource: the :class:`Resource` subclass, or any other
+            Flask view class (a :class:`~flask.views.MethodView`), whose
+            view then answers like a resource's.
         :param urls: URL rules, as for :meth:`flask.Flask.add_url_rule`.
         :param endpoint: the endpoint name; defaults to the lower-cased
             class name.
@@ -168,9 +184,10 @@ class Api:
             # Flask-RESTful accepted an instance (as_view is a classmethod)
             # and served its class.
             resource = type(resource)
-        if not issubclass(resource, MethodView):
+        if not callable(getattr(resource, "as_view", None)):
             raise TypeError(
-                f"add_resource() needs a Resource subclass, not {resource!r}"
+                "add_resource() needs a Resource or another view class with"
+                f" as_view, not {resource!r}"
             )
         check_async_support(resource)
         endpoint = endpoint or resource.__name__.lower()
@@ -197,8 +214,9 @@ class Api:
         resource.mediatypes = self.mediatypes_method()  # type: ignore[attr-defined]
         for url in urls:
             self.urls[url] = endpoint
-        for app, setup_state in list(self._bound.items()):
-            self._register(app, setup_state, registration)
+        for app, setup_states in list(self._bound.items()):
+            for setup_state in setup_states:
+                self._register(app, setup_state, registration)
 
     def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
         """Decorator form of :meth:`add_resource`.
@@ -216,7 +234,7 @@ class Api:
 
         return decorator
 
-    def _resource_at(self, endpoint: str) -> type[Resource] | None:
+    def _resource_at(self, endpoint: str) -> type[View] | None:
         for registration in self.resources:
             if registration.endpoint == endpoint:
                 return registration.resource
@@ -230,14 +248,8 @@ class Api:
     ) -> None:
         resource = registration.resource
         endpoint = registration.endpoint
-        if setup_state is None:
-            full_endpoint = endpoint
-            blueprint_prefix = ""
-        else:
-            full_endpoint = (
-                f"{setup_state.name_prefix}.{setup_state.name}.{endpoint}".lstrip(".")
-            )
-            blueprint_prefix = setup_state.url_prefix or ""
+        full_endpoint = _join_endpoint(_endpoint_prefix(setup_state), endpoint)
+        blueprint_prefix = "" if setup_state is None else setup_state.url_prefix or ""
         existing = app.view_functions.get(full_endpoint)
         if existing is not None:
             if getattr(existing, "view_class", None) is not resource:
@@ -263,48 +275,50 @@ class Api:
                     setup_state.add_url_rule(rule, endpoint, view, **options)
                 finally:
                     setup_state.url_prefix = saved_prefix
-        errors.app_state(app).endpoints[full_endpoint] = self
+        t.cast(AppState, get_state(app)).endpoints[full_endpoint] = self
 
     def _complete_url(self, url: str, blueprint_prefix: str) -> str:
         parts = {"b": blueprint_prefix, "a": self.prefix, "e": url}
         return "".join(parts[key] for key in self.url_part_order if parts[key])
 
     def _make_view(self, registration: _Registration) -> AnyCallable:
-        """Build the view function for a resource, once, at registration."""
+        """Build the view function for a resource, once, at registration.
+
+        The result carries what :meth:`flask.views.View.as_view` sets
+        (``view_class``, ``methods``, ``provide_automatic_options``, the
+        endpoint as ``__name__``, the class's ``__doc__`` and
+        ``__module__``), whatever decorators wrap it.
+        """
         resource = registration.resource
-        class_args = registration.args
-        class_kwargs = registration.kwargs
-
-        if resource.init_every_request:
-
-            def dispatch(*args: t.Any, **kwargs: t.Any) -> t.Any:
-                instance = resource(*class_args, **class_kwargs)
-                return instance.dispatch_request(*args, **kwargs)
-
+        endpoint = registration.endpoint
+        if issubclass(resource, Resource):
+            view = _resource_view(resource, registration.args, registration.kwargs)
+            # MethodView's own `decorators` wrap the bare view, as in as_view.
+            view.__name__ = endpoint
+            view.__module__ = resource.__module__
+            for decorator in resource.decorators:
+                view = decorator(view)
         else:
-            shared = resource(*class_args, **class_kwargs)
-            dispatch = shared.dispatch_request
-
-        # MethodView's own `decorators` wrap the bare dispatch, as as_view does.
-        for decorator in resource.decorators:
-            dispatch = decorator(dispatch)
-
-        view = self.output(dispatch)
-        view.__name__ = registration.endpoint
-        view.__doc__ = resource.__doc__
-        view.__module__ = resource.__module__
-        view.view_class = resource  # type: ignore[attr-defined]
-        view.methods = resource.methods  # type: ignore[attr-defined]
-        view.provide_automatic_options = (  # type: ignore[attr-defined]
-            resource.provide_automatic_options
-        )
-        wrapped: AnyCallable = view
+            # Any other view class (a plain MethodView, say) builds its own
+            # view function, as Flask-RESTful let it.
+            view = resource.as_view(endpoint, *registration.args, **registration.kwargs)
+        view = self.output(view)
+        attributes = {
+            "view_class": resource,
+            "__name__": endpoint,
+            "__doc__": resource.__doc__,
+            "__module__": resource.__module__,
+            "methods": resource.methods,
+            "provide_automatic_options": resource.provide_automatic_options,
+        }
+        for name, value in attributes.items():
+            setattr(view, name, value)
         for decorator in self.decorators:
-            wrapped = decorator(wrapped)
-        for attribute in ("view_class", "methods", "provide_automatic_options"):
-            if not hasattr(wrapped, attribute):
-                setattr(wrapped, attribute, getattr(view, attribute))
-        return wrapped
+            view = decorator(view)
+        for name, value in attributes.items():
+            if not hasattr(view, name):
+                setattr(view, name, value)
+        return view
 
     # -- responses ---------------------------------------------------------
 
@@ -409,22 +423,48 @@ class Api:
 
         return mediatypes
 
-    def url_for(self, resource: type[Resource], **values: t.Any) -> str:
+    def url_for(self, resource: type[View], **values: t.Any) -> str:
         """Build the URL of a resource, as :func:`flask.url_for` does for an
-        endpoint."""
+        endpoint.
+
+        On a blueprint registered several times (under other names, or
+        nested in another blueprint), the URL is the one of the current
+        request's registration when it is one of them, else of the first.
+        """
         endpoint = self._endpoint_of.get(resource) or resource.__name__.lower()
-        if self.blueprint is not None:
-            endpoint = f"{self.blueprint.name}.{endpoint}"
-        return flask_url_for(endpoint, **values)
+        prefixes = self._endpoint_prefixes()
+        prefix = prefixes[0]
+        if len(prefixes) > 1 and has_request_context():
+            current = request.blueprint
+            if current in prefixes:
+                prefix = current
+        return flask_url_for(_join_endpoint(prefix, endpoint), **values)
 
     def owns_endpoint(self, endpoint: str) -> bool:
-        """Whether ``endpoint`` (blueprint prefix included) is this Api's."""
-        if self.blueprint is not None:
-            prefix = f"{self.blueprint.name}."
-            if not endpoint.startswith(prefix):
-                return False
-            endpoint = endpoint[len(prefix) :]
-        return endpoint in self.endpoints
+        """Whether ``endpoint`` (blueprint prefix included, as Flask names
+        it) is one of this Api's."""
+        for prefix in self._endpoint_prefixes():
+            if not prefix:
+                name = endpoint
+            elif endpoint.startswith(f"{prefix}."):
+                name = endpoint[len(prefix) + 1 :]
+            else:
+                continue
+            if name in self.endpoints:
+                return True
+        return False
+
+    def _endpoint_prefixes(self) -> list[str]:
+        """The prefixes Flask gives this Api's endpoints on the current app:
+        ``""`` on the app itself, the dotted name of each registration of
+        the blueprint (``"parent.child"`` when nested)."""
+        setup_states = None
+        if has_app_context():
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            setup_states = self._bound.get(app)
+        if setup_states:
+            return list(dict.fromkeys(map(_endpoint_prefix, setup_states)))
+        return [self.blueprint.name if self.blueprint is not None else ""]
 
     # -- errors ------------------------------------------------------------
 
@@ -492,6 +532,44 @@ class Api:
             realm = current_app.config.get("HTTP_BASIC_AUTH_REALM", "flask-restful")
             response.headers["WWW-Authenticate"] = f'Basic realm="{realm}"'
         return response
+
+
+def _endpoint_prefix(setup_state: BlueprintSetupState | None) -> str:
+    """The prefix Flask puts before the endpoints of one registration of a
+    blueprint, as :meth:`BlueprintSetupState.add_url_rule
+    <flask.sansio.blueprints.BlueprintSetupState.add_url_rule>` builds it."""
+    if setup_state is None:
+        return ""
+    return f"{setup_state.name_prefix}.{setup_state.name}".lstrip(".")
+
+
+def _join_endpoint(prefix: str, endpoint: str) -> str:
+    return f"{prefix}.{endpoint}" if prefix else endpoint
+
+
+def _resource_view(
+    resource: type[Resource],
+    class_args: tuple[t.Any, ...],
+    class_kwargs: Mapping[str, t.Any],
+) -> AnyCallable:
+    """The bare view of a :class:`Resource`: :meth:`View.as_view
+    <flask.views.View.as_view>`'s, without its per-request
+    ``ensure_sync``, since :meth:`Resource.dispatch_request` runs async
+    verbs itself."""
+    if resource.init_every_request:
+
+        def view(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return resource(*class_args, **class_kwargs).dispatch_request(
+                *args, **kwargs
+            )
+
+    else:
+        dispatch = resource(*class_args, **class_kwargs).dispatch_request
+
+        def view(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return dispatch(*args, **kwargs)
+
+    return view
 
 
 def _propagate_exceptions(app: Flask) -> bool:

@@ -19,6 +19,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
+from ._state import get_state
 from .exceptions import HTTPError
 
 if t.TYPE_CHECKING:
@@ -27,37 +28,21 @@ if t.TYPE_CHECKING:
 
     from .api import Api
 
-EXTENSION_KEY = "flask-resources"
-
 _RULE_VARIABLES = re.compile(r"<[^>]*>")
 
 
-class AppState:
-    """What flask-resources keeps on each app, in ``app.extensions``."""
-
-    def __init__(self) -> None:
-        #: Full endpoint name (with blueprint prefix) -> the Api owning it.
-        self.endpoints: dict[str, Api] = {}
-        #: Every Api bound to the app, in the order they were bound.
-        self.apis: list[Api] = []
-
-
-def app_state(app: Flask) -> AppState:
-    """Return the app's :class:`AppState`, installing the error handlers the
-    first time an Api is bound to the app."""
-    state: AppState | None = app.extensions.get(EXTENSION_KEY)
-    if state is None:
-        state = app.extensions[EXTENSION_KEY] = AppState()
-        app_handlers = app.error_handler_spec[None][None]
-        for exc_class in (HTTPException, Exception):
-            if exc_class not in app_handlers:
-                app.register_error_handler(exc_class, handle_exception)
-    return state
+def register_handlers(app: Flask) -> None:
+    """Register :func:`handle_exception` on the app for the classes it has
+    no handler of its own for; done once, when the first Api is bound."""
+    app_handlers = app.error_handler_spec[None][None]
+    for exc_class in (HTTPException, Exception):
+        if exc_class not in app_handlers:
+            app.register_error_handler(exc_class, handle_exception)
 
 
 def owning_api(e: BaseException) -> Api | None:
     """Return the Api whose route the current request was for, if any."""
-    state: AppState | None = current_app.extensions.get(EXTENSION_KEY)
+    state = get_state(current_app)
     if state is None:
         return None
     rule = request.url_rule

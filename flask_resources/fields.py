@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import typing as t
+from calendar import timegm as timegm
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
+from email.utils import formatdate as formatdate
 from urllib.parse import urlparse, urlunparse
 
 from flask import request, url_for
@@ -267,7 +269,10 @@ class Arbitrary(Raw):
             raise MarshallingException(e) from e
 
 
-_ZERO = Decimal()
+#: Zero as a Decimal; Flask-RESTful's module exposes it as ``ZERO``.
+ZERO = _ZERO = Decimal()
+#: Flask-RESTful's name for :class:`decimal.Decimal` in this module.
+MyDecimal = Decimal
 
 
 class Fixed(Raw):
@@ -584,3 +589,15 @@ def _marshal_slow_one(obj: t.Any, fields: FieldsMapping) -> dict[t.Any, t.Any]:
             e.add_parent(key)
             raise
     return result
+
+
+def __getattr__(name: str) -> t.Any:
+    # Flask-RESTful's fields module imported ``marshal`` from its package,
+    # and code imports it (and ``marshal_with``) from there. Looked up on
+    # first use so that this module, which marshalling builds on, does not
+    # import it at load time.
+    if name in ("marshal", "marshal_with", "marshal_with_field"):
+        from . import marshalling
+
+        return getattr(marshalling, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

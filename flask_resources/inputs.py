@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import typing as t
+from calendar import timegm as timegm
 from datetime import date as _date
 from datetime import datetime, time, timedelta
 from email.utils import mktime_tz, parsedate_tz
@@ -50,6 +51,9 @@ _URL_RE = re.compile(
 )
 
 # What follows the clock digits of an ISO 8601 time: a UTC offset or ``Z``.
+#: The pattern :func:`url` checks, under Flask-RESTful's name for it.
+url_regex = _URL_RE
+
 _OFFSET_RE = re.compile(r"(?:[zZ]|[+-].*)$")
 
 

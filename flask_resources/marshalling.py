@@ -217,7 +217,9 @@ def _source_dump(source: MarshalSource) -> Dump:
 # -- cache ----------------------------------------------------------------------
 
 #: Entries by ``id()`` of their fields dict; each holds the dict, so the id
-#: cannot be reused while cached.
+#: cannot be reused while cached. Views run in threads: every operation on
+#: it is a single dict call, and a race costs at worst a compile or an
+#: entry more than the size for a moment, never an exception.
 _CACHE: dict[int, _Entry] = {}
 _CACHE_SIZE = 512
 
@@ -257,12 +259,24 @@ def _get_dump(fields: FieldsMapping, many: bool) -> Dump:
         return entry.run or entry.compile()
     entry = _Entry(fields)
     if len(_CACHE) >= _CACHE_SIZE:
-        # Drop the oldest entry; dicts keep insertion order.
-        del _CACHE[next(iter(_CACHE))]
+        _evict_oldest()
     _CACHE[key] = entry
     if many:
         return entry.compile()
     return lambda data: marshal_slow(data, fields)
+
+
+def _evict_oldest() -> None:
+    """Drop the oldest cache entry (dicts keep insertion order).
+
+    Another thread may evict the same entry, or change the cache between
+    taking the iterator and reading it; ``pop`` with a default and the
+    ``except`` make both harmless without a lock.
+    """
+    try:
+        _CACHE.pop(next(iter(_CACHE)), None)
+    except (StopIteration, RuntimeError):
+        pass
 
 
 def _snapshot(fields: FieldsMapping) -> list[tuple[t.Any, dict[t.Any, t.Any]]]:
@@ -652,5 +666,10 @@ def _compile(fields: FieldsMapping, cells: dict[int, _Cell]) -> Dump:
 
 
 def _describe(fields: FieldsMapping) -> str:
-    keys = ", ".join(map(str, list(fields)[:4]))
+    """Name the generated code after the first keys, for tracebacks.
+
+    Keys may hold anything; ``compile()`` refuses a file name with a NUL,
+    and ``ascii`` leaves NULs (and only them) that a ``__repr__`` returns.
+    """
+    keys = ", ".join(ascii(key) for key in list(fields)[:4]).replace("\0", "")
     return f"{{{keys}{', ...' if len(fields) > 4 else ''}}}"

@@ -11,7 +11,10 @@ from copy import deepcopy
 from flask import current_app
 from flask import json as flask_json
 from flask import request as _request_proxy
+from flask import request as request
+from werkzeug import exceptions as exceptions
 from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import MultiDict as MultiDict
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
@@ -33,6 +36,9 @@ _FRIENDLY_LOCATION = {
     "cookies": "the request's cookies",
     "files": "an uploaded file",
 }
+
+#: Flask-RESTful's Python 2 text converter, for code that imports it.
+text_type = str
 
 # The body types Werkzeug's FormDataParser reads; for any other the form is empty.
 _DECODE_FAILED = "Failed to decode JSON object"

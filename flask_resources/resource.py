@@ -7,7 +7,7 @@ import typing as t
 from collections.abc import Mapping
 
 from flask import current_app, request
-from flask.views import MethodView
+from flask.views import MethodView, View, http_method_funcs
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Response
 
@@ -52,11 +52,7 @@ class Resource(MethodView):
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._async_verbs = frozenset(
-            name
-            for name in ("get", "post", "put", "patch", "delete", "head", "options")
-            if inspect.iscoroutinefunction(getattr(cls, name, None))
-        )
+        cls._async_verbs = async_verbs(cls)
 
     def dispatch_request(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """Call the method for the request's verb and return what it returns.
@@ -101,16 +97,29 @@ class Resource(MethodView):
         return rv
 
 
-def check_async_support(resource: type[Resource]) -> None:
-    """Fail at registration, not at the first request, when a resource has
-    ``async def`` verbs and asgiref (the ``async`` extra) is missing."""
-    if not resource._async_verbs:
+def async_verbs(view_class: type[View]) -> frozenset[str]:
+    """The lower case names of the verbs a view class defines with
+    ``async def``, among Flask's :data:`~flask.views.http_method_funcs`."""
+    return frozenset(
+        name
+        for name in http_method_funcs
+        if inspect.iscoroutinefunction(getattr(view_class, name, None))
+    )
+
+
+def check_async_support(view_class: type[View]) -> None:
+    """Fail at registration, not at the first request, when a view class
+    has ``async def`` verbs and asgiref (the ``async`` extra) is missing."""
+    verbs = async_verbs(view_class)
+    if inspect.iscoroutinefunction(getattr(view_class, "dispatch_request", None)):
+        verbs |= {"dispatch_request"}
+    if not verbs:
         return
     try:
         import asgiref.sync  # noqa: F401
     except ImportError:
         raise FlaskResourcesError(
-            f"{resource.__name__} defines async methods"
-            f" ({', '.join(sorted(resource._async_verbs))}), which need the"
+            f"{view_class.__name__} defines async methods"
+            f" ({', '.join(sorted(verbs))}), which need the"
             " 'async' extra: pip install 'flask-resources[async]'"
         ) from None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import sys
 import typing as t
 
 import pytest
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask, Response, request
+from flask.views import MethodView, View
+from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
 
-from flask_resources import Api, Resource
+from flask_resources import Api, FlaskResourcesError, Resource, abort
 
 
 class Hello(Resource):
@@ -324,8 +327,103 @@ def test_add_resource_instance_serves_its_class(client: t.Any, api: Api) -> None
 
 
 def test_add_resource_rejects_non_resources(api: Api) -> None:
-    with pytest.raises(TypeError, match="Resource subclass"):
+    with pytest.raises(TypeError, match="view class with as_view"):
         api.add_resource(dict, "/dict")  # type: ignore[arg-type]
+
+
+class PlainCats(MethodView):
+    """Cats, as a plain MethodView."""
+
+    def __init__(self, store: dict[int, str] | None = None) -> None:
+        self.store = store if store is not None else {}
+
+    def get(self, cat_id: int) -> t.Any:
+        if cat_id not in self.store:
+            abort(404, message=f"No cat {cat_id}")
+        return {"id": cat_id, "name": self.store[cat_id]}, 200, {"X-Cat": "yes"}
+
+    def delete(self, cat_id: int) -> t.Any:
+        self.store.pop(cat_id, None)
+        return "", 204
+
+
+def test_add_resource_takes_a_plain_method_view(client: t.Any, api: Api) -> None:
+    store = {1: "Tom"}
+    api.add_resource(
+        PlainCats, "/cats/<int:cat_id>", resource_class_kwargs={"store": store}
+    )
+    resp = client.get("/cats/1")
+    assert resp.status_code == 200
+    assert resp.data == b'{"id": 1, "name": "Tom"}\n'
+    assert resp.headers["X-Cat"] == "yes"
+    assert resp.headers["Content-Type"] == "application/json"
+    missing = client.get("/cats/2")
+    assert missing.status_code == 404
+    assert missing.get_json() == {"message": "No cat 2"}
+    assert client.delete("/cats/1").status_code == 204
+    assert store == {}
+    post = client.post("/cats/1")
+    assert post.status_code == 405
+    assert set(post.headers["Allow"].split(", ")) == {
+        "GET",
+        "HEAD",
+        "DELETE",
+        "OPTIONS",
+    }
+    assert post.get_json()["message"].startswith("The method is not allowed")
+    with client.application.test_request_context():
+        assert api.url_for(PlainCats, cat_id=3) == "/cats/3"
+
+
+def test_add_resource_takes_a_plain_view(client: t.Any, api: Api) -> None:
+    class Ping(View):
+        methods: t.ClassVar[list[str]] = ["GET", "POST"]
+
+        def dispatch_request(self) -> t.Any:
+            return {"method": request.method}, 202
+
+    api.add_resource(Ping, "/ping")
+    resp = client.post("/ping")
+    assert resp.status_code == 202
+    assert resp.get_json() == {"method": "POST"}
+
+
+def test_plain_view_async_verbs_need_the_async_extra(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class AsyncCats(MethodView):
+        async def trace(self) -> t.Any:
+            return {}
+
+    monkeypatch.setitem(sys.modules, "asgiref.sync", None)
+    with pytest.raises(FlaskResourcesError, match=r"\(trace\).*'async' extra"):
+        api.add_resource(AsyncCats, "/async")
+
+
+@pytest.mark.parametrize("view_class", [Hello, PlainCats])
+def test_view_function_carries_what_as_view_sets(
+    app: Flask, api: Api, view_class: type[View]
+) -> None:
+    def tagged(f: t.Any) -> t.Any:
+        @functools.wraps(f)
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return f(*args, **kwargs)
+
+        return wrapper
+
+    api.decorators.append(tagged)
+    api.add_resource(view_class, "/v/<int:cat_id>", endpoint="v")
+    flask_view = view_class.as_view("v")
+    ours = app.view_functions["v"]
+    for attribute in (
+        "view_class",
+        "__name__",
+        "__doc__",
+        "__module__",
+        "methods",
+        "provide_automatic_options",
+    ):
+        assert getattr(ours, attribute) == getattr(flask_view, attribute), attribute
 
 
 def test_resource_mediatypes(client: t.Any, api: Api) -> None:
@@ -350,3 +448,98 @@ def test_output_wraps_plain_views(app: Flask, api: Api) -> None:
     resp = app.test_client().get("/plain")
     assert (resp.status_code, resp.get_json()) == (201, {"plain": True})
     assert resp.data == b'{"plain": true}\n'
+
+
+class Nested(Resource):
+    def get(self, cat_id: int) -> t.Any:
+        if cat_id == 0:
+            raise LookupError("no such cat")
+        return {"url": nested_api.url_for(Nested, cat_id=cat_id)}
+
+
+nested_api: Api
+
+
+@pytest.fixture
+def nested_app(production: Flask) -> Flask:
+    """An Api on a blueprint registered inside another one, and again on
+    its own under another name."""
+    global nested_api
+    child = Blueprint("child", __name__, url_prefix="/child")
+    nested_api = Api(child, errors={"LookupError": {"message": "gone", "status": 410}})
+    nested_api.add_resource(Nested, "/cats/<int:cat_id>")
+    parent = Blueprint("parent", __name__, url_prefix="/parent")
+    parent.register_blueprint(child)
+    production.register_blueprint(parent)
+    production.register_blueprint(child, name="other", url_prefix="/other")
+    return production
+
+
+@pytest.mark.parametrize("prefix", ["/parent/child", "/other"])
+def test_nested_blueprint_url_for_and_errors(nested_app: Flask, prefix: str) -> None:
+    client = nested_app.test_client()
+    resp = client.get(f"{prefix}/cats/5")
+    assert (resp.status_code, resp.get_json()) == (200, {"url": f"{prefix}/cats/5"})
+    gone = client.get(f"{prefix}/cats/0")
+    assert gone.status_code == 410
+    assert gone.get_json() == {"message": "gone", "status": 410}
+    not_allowed = client.post(f"{prefix}/cats/5")
+    assert not_allowed.status_code == 405
+    assert not_allowed.is_json
+
+
+def test_nested_blueprint_owns_endpoint(nested_app: Flask) -> None:
+    with nested_app.app_context():
+        assert nested_api.owns_endpoint("parent.child.nested")
+        assert nested_api.owns_endpoint("other.nested")
+        assert not nested_api.owns_endpoint("child.nested")
+        assert not nested_api.owns_endpoint("parent.nested")
+        assert not nested_api.owns_endpoint("nested")
+        # Outside a request, url_for builds the first registration's URL.
+        with nested_app.test_request_context("/"):
+            assert nested_api.url_for(Nested, cat_id=1) == "/parent/child/cats/1"
+
+
+def test_resource_added_after_registering_a_blueprint_twice(app: Flask) -> None:
+    blueprint = Blueprint("bp", __name__)
+    api = Api(blueprint)
+    app.register_blueprint(blueprint, url_prefix="/one")
+    app.register_blueprint(blueprint, name="two", url_prefix="/two")
+    api.add_resource(Hello, "/hello")
+    client = app.test_client()
+    assert client.get("/one/hello").get_json() == {"hello": "world"}
+    assert client.get("/two/hello").get_json() == {"hello": "world"}
+
+
+def test_public_hooks_called_directly(app: Flask) -> None:
+    """Flask-RESTful code calls these itself, inside a request context."""
+    api = Api(app, serve_challenge_on_401=True)
+
+    class Conflicting(Resource):
+        def get(self) -> t.Any:
+            return {"hello": "world"}
+
+        def post(self) -> t.Any:
+            abort(409, message="exists")
+
+    with app.test_request_context("/anywhere", headers={"Accept": "application/json"}):
+        resp = api.handle_error(NotFound())
+        assert resp.status_code == 404
+        assert resp.get_json()["message"].startswith("The requested URL")
+        resp = api.handle_error(Unauthorized())
+        assert resp.status_code == 401
+        assert resp.headers["WWW-Authenticate"] == 'Basic realm="flask-restful"'
+        resp = api.make_response({"a": 1}, 201, {"X-A": "b"})
+        assert (resp.status_code, resp.data, resp.headers["X-A"]) == (
+            201,
+            b'{"a": 1}\n',
+            "b",
+        )
+        resp = api.output(lambda: ({"b": 2}, 202))()
+        assert (resp.status_code, resp.data) == (202, b'{"b": 2}\n')
+        assert Conflicting().dispatch_request() == {"hello": "world"}
+    with app.test_request_context("/anywhere", method="POST"):
+        with pytest.raises(HTTPException) as info:
+            Conflicting().dispatch_request()
+        resp = api.handle_error(info.value)
+        assert (resp.status_code, resp.data) == (409, b'{"message": "exists"}\n')

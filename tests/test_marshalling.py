@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+import sys
+import threading
 import typing as t
 from collections import OrderedDict
 from decimal import Decimal
@@ -66,6 +68,9 @@ def run(request: pytest.FixtureRequest) -> t.Callable[[t.Any, t.Any], t.Any]:
 
 AUTHOR = {"name": fields.String, "born": fields.Integer}
 
+# A missing key naming a dict method reads that (bound) method.
+_DICT_WITH_METHODS = {"a": 1}
+
 CASES: list[tuple[t.Any, t.Any, t.Any]] = [
     ({"a": 100, "b": "foo"}, {"a": fields.Raw}, {"a": 100}),
     (Obj(a=100, b="foo"), {"a": fields.Raw}, {"a": 100}),
@@ -87,7 +92,11 @@ CASES: list[tuple[t.Any, t.Any, t.Any]] = [
     ([[{"a": 1}], {"a": 2}], {"a": fields.Raw}, [[{"a": 1}], {"a": 2}]),
     # keys that are attributes of dict read those attributes, as before
     ({"items": 1}, {"items": fields.Raw}, {"items": 1}),
-    ({"a": 1}, {"copy": fields.Raw(default="none"), "a": fields.Raw}, None),
+    (
+        _DICT_WITH_METHODS,
+        {"copy": fields.Raw(default="none"), "a": fields.Raw},
+        {"copy": _DICT_WITH_METHODS.copy, "a": 1},
+    ),
     (
         {"name": "x", "price": "3.14159", "when": datetime.datetime(2011, 1, 1)},
         {
@@ -256,8 +265,6 @@ def test_marshal(
     fields_: t.Any,
     expected: t.Any,
 ) -> None:
-    if expected is None:
-        expected = marshal_slow(data, fields_)
     assert run(data, fields_) == expected
     result = run(data, fields_)
     if isinstance(result, dict):
@@ -587,3 +594,100 @@ def test_marshalling_error_is_a_json_500(
     assert b"not-a-number" not in resp.data
     assert b"secret-value" not in resp.data
     assert "cannot marshal field 'id'" in caplog.text
+
+
+class OddKey:
+    """A key whose repr holds a NUL, which no file name may."""
+
+    def __repr__(self) -> str:
+        return "odd\0key"
+
+    def __str__(self) -> str:
+        return "odd\0key"
+
+
+ODD_KEY = OddKey()
+ODD_KEYS: list[t.Any] = [
+    "nul\0key",
+    "quote'key",
+    'double"quote',
+    "back\\slash",
+    "line\u2028sep",
+    "para\u2029sep",
+    "new\nline",
+    "}{",
+    "a.b",
+    "é",
+    "",
+    7,
+    2.5,
+    None,
+    True,
+    (1, "t"),
+    ODD_KEY,
+]
+
+
+def outcome(func: t.Callable[[], t.Any]) -> t.Any:
+    """What a call returns, or the type and text of what it raises."""
+    try:
+        return func()
+    except Exception as e:
+        return type(e), str(e)
+
+
+@pytest.mark.parametrize("key", ODD_KEYS, ids=ascii)
+def test_odd_keys_marshal_the_same_on_every_path(key: t.Any) -> None:
+    data = {key: "v", "other": 1}
+    fields_ = {key: fields.String, "other": fields.Integer}
+    nested = {"inner": fields.Nested(fields_), "list": fields.List(fields.String)}
+    wrapped = {"inner": data, "list": ["x"]}
+    slow = outcome(lambda: marshal_slow(data, fields_))
+    slow_nested = outcome(lambda: marshal_slow(wrapped, nested))
+    if isinstance(key, str) and "." not in key:
+        assert slow == {key: "v", "other": 1}
+        assert slow_nested == {"inner": slow, "list": ["x"]}
+    assert outcome(lambda: compiled(data, fields_)) == slow
+    assert outcome(lambda: compiled(wrapped, nested)) == slow_nested
+    # The first call runs the fields, the second the compiled code.
+    for _ in range(2):
+        assert outcome(lambda: marshal(data, fields_)) == slow
+        assert outcome(lambda: marshal(wrapped, nested)) == slow_nested
+
+
+def test_odd_key_errors_name_the_key() -> None:
+    fields_ = {"nul\0key": fields.Integer}
+    for _ in range(2):
+        with pytest.raises(MarshallingException) as info:
+            marshal({"nul\0key": "not a number"}, fields_)
+        assert info.value.field == "nul\0key"
+
+
+def test_compiled_cache_is_safe_under_threads() -> None:
+    # A fields dict built on every call fills the cache, so each call also
+    # evicts; eight threads evicting at once used to raise KeyError.
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def work() -> None:
+        start.wait()
+        try:
+            for i in range(400):
+                fields_ = {"a": fields.Integer, "b": fields.String}
+                result = marshal({"a": i, "b": i}, fields_)
+                assert result == {"a": i, "b": str(i)}
+                assert marshal({"a": i, "b": i}, fields_) == result
+        except BaseException as e:  # noqa: B036 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert errors == []

@@ -326,6 +326,16 @@ def test_async_methods(client: t.Any, api: Api) -> None:
     assert (resp.status_code, resp.get_json()) == (201, {"created": "cat"})
 
 
+def test_every_flask_verb_may_be_async(client: t.Any, api: Api) -> None:
+    class Traced(Resource):
+        async def trace(self) -> t.Any:
+            return {"traced": True}
+
+    api.add_resource(Traced, "/traced")
+    resp = client.open("/traced", method="TRACE")
+    assert (resp.status_code, resp.get_json()) == (200, {"traced": True})
+
+
 def test_async_method_with_decorators(client: t.Any, api: Api) -> None:
     def passthrough(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         @functools.wraps(func)

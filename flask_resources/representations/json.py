@@ -6,6 +6,7 @@ import json
 import typing as t
 
 from flask import current_app
+from flask import make_response as make_response
 from werkzeug.datastructures import Headers
 
 from ..typing import HeadersValue
@@ -23,6 +24,9 @@ except ImportError:  # pragma: no cover - exercised in envs without the extra
 #: byte-for-byte the bodies Flask-RESTful gives; ``"orjson"`` (the ``speed``
 #: extra) is several times faster and writes compact JSON.
 ENCODER_CONFIG_KEY = "RESOURCES_JSON_ENCODER"
+
+#: Always true: kept for code that imports it from Flask-RESTful's module.
+PY3 = True
 
 _ORJSON_OPTIONS = 0 if orjson is None else orjson.OPT_APPEND_NEWLINE
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+# OrderedDict, sys and PY3 are importable from flask_restful.utils.
+import sys as sys
+from collections import OrderedDict as OrderedDict
+
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .._utils import unpack as unpack
+
+__all__ = ["http_status_message", "unpack"]
+
+#: Always true: kept for code written when Flask-RESTful ran on Python 2.
+PY3 = True
 
 
 def http_status_message(code: int) -> str:

@@ -1,0 +1,124 @@
+"""Every name Flask-RESTful 0.3.10's public modules offer imports from the
+same path here, so code runs with only its import changed."""
+
+from __future__ import annotations
+
+import collections
+import functools
+import importlib
+import types
+
+import flask
+import pytest
+import werkzeug.datastructures
+import werkzeug.exceptions
+import werkzeug.wrappers
+
+import flask_resources
+
+# Module -> the names Flask-RESTful 0.3.10 defines or imports there, other
+# than private ones, ``absolute_import`` (a Python 2 future flag) and ``six``
+# (a Python 2 compatibility package we do not depend on).
+FLASK_RESTFUL_NAMES = {
+    "": [
+        "Api", "Resource", "abort", "marshal", "marshal_with",
+        "marshal_with_field", "DEFAULT_REPRESENTATIONS", "output_json",
+        "request", "url_for", "current_app", "original_flask_abort",
+        "original_flask_make_response", "MethodView", "got_request_exception",
+        "Headers", "HTTPException", "MethodNotAllowed", "NotFound",
+        "NotAcceptable", "InternalServerError", "ResponseBase",
+        "http_status_message", "unpack", "OrderedDict", "wraps", "partial",
+        "sys", "MethodType", "operator", "Mapping", "utils",
+    ],
+    ".fields": [
+        "String", "FormattedString", "Url", "DateTime", "Float", "Integer",
+        "Arbitrary", "Nested", "List", "Raw", "Boolean", "Fixed", "Price",
+        "MarshallingException", "is_indexable_but_not_string", "get_value",
+        "to_marshallable_type", "marshal", "marshal_with", "url_for",
+        "request", "timegm", "MyDecimal", "ROUND_HALF_EVEN", "formatdate",
+        "urlparse", "urlunparse", "ZERO",
+    ],
+    ".inputs": [
+        "url", "regex", "iso8601interval", "date", "natural", "positive",
+        "int_range", "boolean", "datetime_from_rfc822",
+        "datetime_from_iso8601", "START_OF_DAY", "END_OF_DAY", "url_regex",
+        "aniso8601", "pytz", "re", "datetime", "time", "timedelta", "timegm",
+        "parsedate_tz", "mktime_tz",
+    ],
+    ".reqparse": [
+        "Namespace", "Argument", "RequestParser", "current_app", "request",
+        "MultiDict", "FileStorage", "exceptions", "decimal", "deepcopy",
+        "inspect", "text_type",
+    ],
+    ".utils": ["http_status_message", "unpack", "OrderedDict", "PY3", "sys",
+               "HTTP_STATUS_CODES"],
+    ".utils.cors": ["crossdomain", "timedelta", "make_response", "request",
+                    "current_app", "update_wrapper"],
+    ".representations.json": ["output_json", "make_response", "current_app",
+                              "PY3", "dumps"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [(module, name) for module, names in FLASK_RESTFUL_NAMES.items()
+     for name in names],
+)  # fmt: skip
+def test_flask_restful_name_imports(module: str, name: str) -> None:
+    mod = importlib.import_module("flask_resources" + module)
+    exec(f"from flask_resources{module} import {name}", {})
+    assert getattr(mod, name) is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "original"),
+    [
+        ("request", flask, "request"),
+        ("url_for", flask, "url_for"),
+        ("current_app", flask, "current_app"),
+        ("original_flask_abort", flask, "abort"),
+        ("original_flask_make_response", flask, "make_response"),
+        ("got_request_exception", flask, "got_request_exception"),
+        ("MethodView", flask.views, "MethodView"),
+        ("Headers", werkzeug.datastructures, "Headers"),
+        ("HTTPException", werkzeug.exceptions, "HTTPException"),
+        ("NotFound", werkzeug.exceptions, "NotFound"),
+        ("ResponseBase", werkzeug.wrappers, "Response"),
+        ("OrderedDict", collections, "OrderedDict"),
+        ("wraps", functools, "wraps"),
+        ("MethodType", types, "MethodType"),
+    ],
+)
+def test_pass_through_names_are_the_originals(
+    name: str, module: types.ModuleType, original: str
+) -> None:
+    # Flask's proxies are compared by identity: touching one needs a context.
+    assert getattr(flask_resources, name) is getattr(module, original)
+
+
+def test_utils_ordered_dict_is_collections() -> None:
+    from flask_resources.utils import OrderedDict
+
+    assert OrderedDict is collections.OrderedDict
+
+
+def test_fields_marshal_is_the_marshalling_function() -> None:
+    from flask_resources import fields, marshalling
+
+    assert fields.marshal is marshalling.marshal
+    assert fields.marshal_with is marshalling.marshal_with
+    with pytest.raises(AttributeError, match="no_such_name"):
+        fields.no_such_name  # noqa: B018
+
+
+def test_star_import_gives_our_names_only() -> None:
+    namespace: dict[str, object] = {}
+    exec("from flask_resources import *", namespace)
+    assert "Api" in namespace and "use_args" in namespace
+    assert "request" not in namespace and "OrderedDict" not in namespace
+    for name in flask_resources.__all__:
+        value = getattr(flask_resources, name)
+        if isinstance(value, types.ModuleType):
+            assert value.__name__.startswith("flask_resources."), name
+        elif callable(value):
+            assert value.__module__.startswith("flask_resources"), name
