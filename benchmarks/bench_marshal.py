@@ -142,7 +142,7 @@ def flask_restful_case() -> t.Callable[[], object] | None:
 
 
 def main() -> None:
-    args = options(__doc__ or "", number=20, repeats=7)
+    args = options(__doc__ or "", number=2, repeats=60)
 
     cases: dict[str, t.Callable[[], object]] = {
         "hand-written": by_hand,

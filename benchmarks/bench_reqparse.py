@@ -127,7 +127,7 @@ def flask_restful_app() -> Flask | None:
 
 
 def main() -> None:
-    args = options(__doc__.split("\n")[0], number=3000, repeats=9)
+    args = options(__doc__.split("\n")[0], number=100, repeats=300)
     apps: dict[str, t.Any] = {
         "hand-written get_json()": hand_written_app(),
         "flask_resources reqparse": reqparse_app(),

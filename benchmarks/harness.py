@@ -3,7 +3,9 @@
 Every benchmark compares several implementations of the same work in one
 process. Timing them one after another would let a change in machine load
 favour whichever ran in the quiet moment, so each repeat times every case
-once, in turn, and the best repeat of each case is kept.
+once, in turn, and the best repeat of each case is kept. Repeats are short
+(a few milliseconds) and many: on a shared machine each case then has many
+chances at a quiet moment, and the best of them is its cost.
 """
 
 from __future__ import annotations

@@ -27,10 +27,10 @@ from werkzeug.wrappers import Response
 
 from . import errors
 from ._state import AppState, create_state, get_state
-from ._utils import unpack
+from ._utils import current_flask_app, current_request, unpack
 from .negotiation import JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
-from .representations import DEFAULT_REPRESENTATIONS, output_json
+from .representations import DEFAULT_REPRESENTATIONS, Representations, output_json
 from .resource import Resource, check_async_support
 from .typing import AnyCallable, Decorator, HeadersValue, Representation
 
@@ -100,7 +100,11 @@ class Api:
             raise ValueError(
                 f"url_part_order must order 'b', 'a' and 'e', not {url_part_order!r}"
             )
-        self.representations: dict[str, Representation] = dict(DEFAULT_REPRESENTATIONS)
+        #: Media type -> representation. Code may change it in place or
+        #: replace it with any dict.
+        self.representations: dict[str, Representation] = Representations(
+            DEFAULT_REPRESENTATIONS
+        )
         self.urls: dict[str, str] = {}
         self.prefix = prefix
         self.default_mediatype = default_mediatype
@@ -380,14 +384,20 @@ class Api:
         Raises :class:`~werkzeug.exceptions.NotAcceptable` when nothing
         matches and there is no default media type.
         """
-        mediatype = best_match(
-            request.environ.get("HTTP_ACCEPT"),
-            tuple(self.representations),
-            fallback_mediatype or self.default_mediatype,
-        )
+        accept = current_request().environ.get("HTTP_ACCEPT")
+        default = fallback_mediatype or self.default_mediatype
+        # No Accept header means no preference: the default, unnegotiated.
+        mediatype = best_match(accept, self._offered(), default) if accept else default
         if mediatype is None:
             raise NotAcceptable()
         return self._render(mediatype, data, code, headers)
+
+    def _offered(self) -> tuple[str, ...]:
+        """The media types of :attr:`representations`, in order."""
+        representations = self.representations
+        if type(representations) is Representations:
+            return representations.offered
+        return tuple(representations)
 
     def _render(
         self, mediatype: str, data: t.Any, code: t.Any, headers: HeadersValue | None
@@ -476,31 +486,27 @@ class Api:
         with a generic 500; with ``PROPAGATE_EXCEPTIONS`` it is re-raised,
         as Flask does, unless :attr:`errors` names its class.
         """
+        app = current_flask_app()
         custom = self.errors.get(type(e).__name__)
         if not isinstance(e, HTTPException):
-            if custom is None and _propagate_exceptions(current_app):
+            if custom is None and _propagate_exceptions(app):
                 if sys.exc_info()[1] is e:
                     raise
                 raise e
-            got_request_exception.send(
-                current_app._get_current_object(),  # type: ignore[attr-defined]
-                exception=e,
-            )
+            got_request_exception.send(app, exception=e)
         elif e.response is not None:
             return e.get_response()
 
         data, code, headers = errors.describe(e, trusted=custom is not None)
         if code >= 500 and custom is None:
-            current_app.log_exception(
-                (type(e), e, t.cast(TracebackType, e.__traceback__))
-            )
+            app.log_exception((type(e), e, t.cast(TracebackType, e.__traceback__)))
         if custom is not None:
             data = {**data, **custom} if isinstance(data, dict) else dict(custom)
             code = custom.get("status", 500)
         if (
             code == 404
             and isinstance(data, dict)
-            and current_app.config.get("ERROR_404_HELP", False)
+            and app.config.get("ERROR_404_HELP", False)
         ):
             message = data.get("message")
             if message is None or isinstance(message, str):
@@ -517,8 +523,8 @@ class Api:
         error is always rendered, never turned into another error."""
         representations = self.representations
         mediatype = best_match(
-            request.environ.get("HTTP_ACCEPT"),
-            tuple(representations),
+            current_request().environ.get("HTTP_ACCEPT"),
+            self._offered(),
             self.default_mediatype,
         )
         if mediatype in representations or mediatype == "text/plain":
