@@ -19,7 +19,7 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
 from ._parseplan import Plan, compile_plan
-from ._utils import FORM_MIMETYPES, json_kind, load_json_body
+from ._utils import FORM_MIMETYPES, current_flask_app, json_kind, load_json_body
 from .exceptions import abort
 
 __all__ = ["Argument", "Namespace", "RequestParser"]
@@ -105,7 +105,7 @@ def _json_body(req: t.Any) -> t.Any:
         if not raw:
             return None
         try:
-            body = load_json_body(raw, flask_json.loads)
+            body = load_json_body(raw, _json_loads())
         except UnicodeError:
             abort(400, message=f"{_DECODE_FAILED}: the body is not valid UTF-8")
         except RecursionError:
@@ -117,6 +117,15 @@ def _json_body(req: t.Any) -> t.Any:
     if not isinstance(body, Mapping):
         abort(400, message=f"The JSON body must be an object, not {json_kind(body)}.")
     return body
+
+
+def _json_loads() -> t.Callable[[str], t.Any]:
+    """The current app's JSON decoder, as ``flask.json.loads`` would use,
+    looked up through the ``current_app`` proxy once."""
+    try:
+        return current_flask_app().json.loads
+    except RuntimeError:  # no application context
+        return flask_json.loads
 
 
 class _Sources(dict[str, tuple[t.Any, bool]]):
