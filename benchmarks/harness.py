@@ -30,10 +30,9 @@ def wsgi_caller(
     builder = EnvironBuilder(**request)
     environ = builder.get_environ()
     body = builder.input_stream.read() if builder.input_stream else b""
-    status: list[str] = []
 
     def start_response(s: str, headers: t.Any, exc_info: t.Any = None) -> None:
-        status.append(s)
+        pass
 
     def call() -> bytes:
         env = dict(environ)
