@@ -121,14 +121,12 @@ def with_marshmallow() -> list[dict[str, t.Any]]:
     return BOOK_SCHEMA.dump(BOOKS)  # type: ignore[no-any-return]
 
 
-def flask_restful_case() -> t.Callable[[], object] | None:
-    try:
-        from flask_restful import fields as fr
-        from flask_restful import marshal as fr_marshal
-    except ImportError:
-        return None
+def flask_restful_fields() -> dict[str, t.Any]:
+    """BOOK_FIELDS in Flask-RESTful's fields; ImportError without it."""
+    from flask_restful import fields as fr
+
     author = {"id": fr.Integer, "name": fr.String, "email": fr.String}
-    book = {
+    return {
         "id": fr.Integer,
         "title": fr.String,
         "price": fr.Fixed(2),
@@ -138,6 +136,15 @@ def flask_restful_case() -> t.Callable[[], object] | None:
         "tags": fr.List(fr.String),
         "author": fr.Nested(author),
     }
+
+
+def flask_restful_case() -> t.Callable[[], object] | None:
+    try:
+        from flask_restful import marshal as fr_marshal
+
+        book = flask_restful_fields()
+    except ImportError:
+        return None
     return lambda: fr_marshal(BOOKS, book)
 
 

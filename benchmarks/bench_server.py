@@ -35,7 +35,7 @@ BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(BENCHMARKS))
 sys.path.insert(0, BENCHMARKS)
 
-from bench_marshal import BOOK_FIELDS, Book, by_hand  # noqa: E402
+from bench_marshal import BOOK_FIELDS, Book, by_hand, flask_restful_fields  # noqa: E402
 from bench_reqparse import BODY, add_arguments  # noqa: E402
 from harness import compare, options, wsgi_caller  # noqa: E402
 
@@ -85,22 +85,11 @@ def make_app(kind: str) -> Flask:
         marshal = marshal_with
     else:
         import flask_restful
-        from flask_restful import fields as fr
         from flask_restful import reqparse as fr_reqparse
 
         api = flask_restful.Api(app)
         resource, parser = flask_restful.Resource, fr_reqparse.RequestParser()
-        author = {"id": fr.Integer, "name": fr.String, "email": fr.String}
-        fields_ = {
-            "id": fr.Integer,
-            "title": fr.String,
-            "price": fr.Fixed(2),
-            "in_stock": fr.Boolean,
-            "rating": fr.Float,
-            "published": fr.DateTime(dt_format="iso8601"),
-            "tags": fr.List(fr.String),
-            "author": fr.Nested(author),
-        }
+        fields_ = flask_restful_fields()
         marshal = flask_restful.marshal_with
     add_arguments(parser)
 
