@@ -31,24 +31,14 @@ from werkzeug.exceptions import NotAcceptable as NotAcceptable
 from werkzeug.exceptions import NotFound as NotFound
 from werkzeug.wrappers import Response as ResponseBase  # noqa: F401
 
-from . import fields as fields
-from . import reqparse as reqparse
-from . import utils as utils
 from .api import Api as Api
 from .exceptions import FlaskResourcesError as FlaskResourcesError
 from .exceptions import HTTPError as HTTPError
 from .exceptions import RequestValidationError as RequestValidationError
 from .exceptions import abort as abort
-from .marshalling import marshal as marshal
-from .marshalling import marshal_with as marshal_with
-from .marshalling import marshal_with_field as marshal_with_field
 from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
 from .representations import output_json as output_json
 from .resource import Resource as Resource
-from .schemas import use_args as use_args
-from .schemas import use_kwargs as use_kwargs
-from .utils import http_status_message as http_status_message
-from .utils import unpack as unpack
 
 # Our own public names; the pass-throughs above stay out of ``*`` imports.
 __all__ = [
@@ -74,14 +64,44 @@ __all__ = [
 ]
 
 if t.TYPE_CHECKING:
+    from . import fields as fields
     from . import inputs as inputs
+    from . import reqparse as reqparse
+    from . import utils as utils
+    from .marshalling import marshal as marshal
+    from .marshalling import marshal_with as marshal_with
+    from .marshalling import marshal_with_field as marshal_with_field
+    from .schemas import use_args as use_args
+    from .schemas import use_kwargs as use_kwargs
+    from .utils import http_status_message as http_status_message
+    from .utils import unpack as unpack
+
+# Names imported on first use, so that ``import flask_resources`` loads only
+# the Api and what it needs (issue 15): inputs loads aniso8601 and pytz, and
+# an app that never parses or marshals need not load that code. Each maps to
+# its module and the attribute there (``None``: the module itself).
+_LAZY = {
+    "fields": ("fields", None),
+    "inputs": ("inputs", None),
+    "reqparse": ("reqparse", None),
+    "utils": ("utils", None),
+    "marshal": ("marshalling", "marshal"),
+    "marshal_with": ("marshalling", "marshal_with"),
+    "marshal_with_field": ("marshalling", "marshal_with_field"),
+    "use_args": ("schemas", "use_args"),
+    "use_kwargs": ("schemas", "use_kwargs"),
+    "http_status_message": ("utils", "http_status_message"),
+    "unpack": ("utils", "unpack"),
+}
 
 
 def __getattr__(name: str) -> t.Any:
-    # ``inputs`` loads aniso8601 and pytz, which most apps never use; it is
-    # imported on first access (``from flask_resources import inputs`` or
-    # ``flask_resources.inputs``) to keep ``import flask_resources`` cheap.
-    if name == "inputs":
-        # ``from . import inputs`` here would ask this function again.
-        return importlib.import_module(f"{__name__}.inputs")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    entry = _LAZY.get(name)
+    if entry is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name, attribute = entry
+    # Not ``from . import ...``: that would ask this function again.
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later lookups find it without this function
+    return value
