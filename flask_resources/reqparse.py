@@ -626,6 +626,12 @@ class RequestParser:
     .. versionadded:: 0.1
     """
 
+    # The compiled parse of ``args``: ``None`` until the second parse (a
+    # parser built for one request is not worth compiling), ``False`` after
+    # the first. A class default too, for subclasses whose ``__init__``
+    # does not call this one.
+    _plan: Plan | t.Literal[False] | None = None
+
     def __init__(
         self,
         argument_class: type[Argument] = Argument,
@@ -640,10 +646,7 @@ class RequestParser:
         self.namespace_class = result_class or namespace_class
         self.trim = trim
         self.bundle_errors = bundle_errors
-        # The compiled parse of ``args``: ``None`` until the second parse
-        # (a parser built for one request is not worth compiling), ``False``
-        # after the first.
-        self._plan: Plan | t.Literal[False] | None = None
+        self._plan = None
 
     def __getstate__(self) -> dict[str, t.Any]:
         state = self.__dict__.copy()
