@@ -36,10 +36,10 @@ def plain_app() -> Flask:
     return app
 
 
-def resources_app(encoder: str = "json") -> Flask:
+def resources_app(encoder: str = "json", *, browsable: bool = False) -> Flask:
     app = Flask("resources")
     app.config["RESOURCES_JSON_ENCODER"] = encoder
-    api = flask_resources.Api(app)
+    api = flask_resources.Api(app, browsable=browsable)
 
     class Item(flask_resources.Resource):
         def get(self, item_id: int) -> dict[str, t.Any]:
@@ -71,6 +71,8 @@ def main() -> None:
         "plain Flask view": plain_app(),
         "flask_resources": resources_app(),
         "flask_resources+orjson": resources_app("orjson"),
+        # The browsable API must cost a JSON client nothing.
+        "flask_resources browsable": resources_app(browsable=True),
         "Flask-RESTful": flask_restful_app(),
     }
     run_apps(

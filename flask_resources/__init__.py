@@ -36,12 +36,16 @@ from .exceptions import FlaskResourcesError as FlaskResourcesError
 from .exceptions import HTTPError as HTTPError
 from .exceptions import RequestValidationError as RequestValidationError
 from .exceptions import abort as abort
+from .operations import doc as doc
+from .parsers import DEFAULT_PARSERS as DEFAULT_PARSERS
+from .parsers import parsed_body as parsed_body
 from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
 from .representations import output_json as output_json
 from .resource import Resource as Resource
 
 # Our own public names; the pass-throughs above stay out of ``*`` imports.
 __all__ = [
+    "DEFAULT_PARSERS",
     "DEFAULT_REPRESENTATIONS",
     "Api",
     "FlaskResourcesError",
@@ -49,6 +53,7 @@ __all__ = [
     "RequestValidationError",
     "Resource",
     "abort",
+    "doc",
     "fields",
     "http_status_message",
     "inputs",
@@ -56,6 +61,7 @@ __all__ = [
     "marshal_with",
     "marshal_with_field",
     "output_json",
+    "parsed_body",
     "reqparse",
     "unpack",
     "use_args",

@@ -8,14 +8,17 @@ from collections.abc import Callable, Mapping
 
 from flask import current_app, request
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request
+from werkzeug.wsgi import LimitedStream
 
 from .typing import HeadersValue
 
 if t.TYPE_CHECKING:
-    from flask import Flask, Request
+    import flask
 
 
-def current_request() -> Request:
+def current_request() -> flask.Request:
     """The request being handled, unwrapped from Flask's ``request`` proxy.
 
     Each attribute read through the proxy costs about a microsecond (the
@@ -25,7 +28,7 @@ def current_request() -> Request:
     return t.cast(t.Any, request)._get_current_object()  # type: ignore[no-any-return]
 
 
-def current_flask_app() -> Flask:
+def current_flask_app() -> flask.Flask:
     """The current app, unwrapped from Flask's ``current_app`` proxy."""
     return t.cast(t.Any, current_app)._get_current_object()  # type: ignore[no-any-return]
 
@@ -109,3 +112,70 @@ def _check_text(data: t.Any) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+# Set in the WSGI environ once the end of a body without Content-Length has
+# been checked: True when the body was longer than the limit.
+_OVERLONG_KEY = "flask_resources.body_overlong"
+
+
+def read_body(request: Request) -> bytes:
+    """Return the request body, whole, or raise 413.
+
+    The one way every body reader of the package reads a body: like
+    ``request.get_data(cache=True)``, but a body longer than
+    ``MAX_CONTENT_LENGTH`` is refused even when it comes without a
+    ``Content-Length`` (chunked), where Werkzeug stops reading at the limit
+    and returns the first part as if it were the whole body.
+
+    :param request: the request to read.
+    :raises werkzeug.exceptions.RequestEntityTooLarge: the body is longer
+        than the request's ``max_content_length``.
+    """
+    data = request.get_data(cache=True)
+    check_body_length(request)
+    return data
+
+
+def check_body_length(request: Request) -> None:
+    """Raise 413 if the body read so far stopped at ``MAX_CONTENT_LENGTH``
+    with more of it still to come.
+
+    Call it after anything that read the body (``request.get_data()``,
+    ``request.form``, ``request.files``, ``request.stream``). A body with a
+    ``Content-Length`` over the limit is refused by Werkzeug itself before it
+    is read. One without (``Transfer-Encoding: chunked``, where the server
+    sets ``wsgi.input_terminated``) is read through a
+    :class:`~werkzeug.wsgi.LimitedStream` that ends quietly at the limit:
+    gunicorn and Werkzeug's development server hand on chunked bodies so.
+    When what was read reached the limit, this reads one byte more from the
+    server's stream: any byte means the body was longer, and it answers 413.
+    The check is made once per request; it costs nothing for bodies shorter
+    than the limit.
+
+    :param request: the request whose body was read.
+    :raises werkzeug.exceptions.RequestEntityTooLarge: the body is longer
+        than the request's ``max_content_length``.
+    """
+    environ = request.environ
+    overlong = environ.get(_OVERLONG_KEY)
+    if overlong is None:
+        if "wsgi.input_terminated" not in environ or "CONTENT_LENGTH" in environ:
+            return
+        limit = request.max_content_length
+        if limit is None or request.content_length is not None:
+            return
+        state = request.__dict__
+        stream = state.get("stream")
+        cached = state.get("_cached_data")
+        reached = (isinstance(stream, LimitedStream) and stream.is_exhausted) or (
+            cached is not None and len(cached) >= limit
+        )
+        if not reached:
+            return
+        # Werkzeug's stream would answer 413 to any read past the limit, even
+        # at the very end of a body exactly as long as the limit: ask the
+        # server's own stream, which ends where the body does.
+        overlong = environ[_OVERLONG_KEY] = bool(environ["wsgi.input"].read(1))
+    if overlong:
+        raise RequestEntityTooLarge()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import typing as t
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -25,18 +26,28 @@ from flask.views import View
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 from werkzeug.wrappers import Response
 
-from . import errors
+from . import conditional, errors
 from ._state import AppState, create_state, get_state
 from ._utils import current_flask_app, current_request, unpack
-from .negotiation import JSON_MEDIATYPE, best_match
+from .negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
+from .pagination import PageOptions, paginate
+from .parsers import DEFAULT_PARSERS
 from .representations import DEFAULT_REPRESENTATIONS, Representations, output_json
-from .resource import Resource, check_async_support
-from .typing import AnyCallable, Decorator, HeadersValue, Representation
+from .resource import Resource, check_async_support, render_own
+from .typing import AnyCallable, Decorator, HeadersValue, Parser, Representation
+
+if t.TYPE_CHECKING:
+    from .browsable import BrowsableAPI
 
 R = t.TypeVar("R", bound=type[View])
 
 _URL_PART_KEYS = frozenset("bae")
+
+#: What :meth:`Api.errorhandler` registers: turns an exception into the HTTP
+#: error to answer with, or ``None`` to leave it to the usual handling.
+ErrorTranslator: t.TypeAlias = Callable[[t.Any], HTTPException | None]
+E = t.TypeVar("E", bound=ErrorTranslator)
 
 
 class _Registration(t.NamedTuple):
@@ -81,6 +92,19 @@ class Api:
         Api prefix (``a``) and the resource URL (``e``) in each rule.
     :param errors: maps exception class names to the JSON body, and the
         ``status`` of the response, to answer with.
+    :param etag: answer GET and HEAD on every resource with an ``ETag`` and
+        a matching ``If-None-Match`` with 304; see
+        :mod:`flask_resources.conditional`. A resource's own ``etag``
+        attribute wins. Only set when resources are added.
+    :param page_options: the defaults of :meth:`paginate` (parameter names,
+        page sizes, link style) for this Api.
+    :param parsers: media type -> request body parser, instead of
+        :data:`~flask_resources.parsers.DEFAULT_PARSERS`; see
+        :meth:`parser`.
+    :param browsable: answer browsers with HTML pages of the API (see
+        :class:`~flask_resources.browsable.BrowsableAPI`); ``None`` leaves it
+        to the ``RESOURCES_BROWSABLE`` config key of the app the Api is
+        bound to (off by default).
 
     .. versionadded:: 0.1
     """
@@ -95,6 +119,19 @@ class Api:
         serve_challenge_on_401: bool = False,
         url_part_order: str = "bae",
         errors: Mapping[str, Mapping[str, t.Any]] | None = None,
+        *,
+        etag: bool = False,
+        page_options: PageOptions | None = None,
+        title: str | None = None,
+        version: str | None = None,
+        openapi_version: str | None = None,
+        openapi_url: str | None = None,
+        docs_url: str | None = None,
+        servers: Iterable[Mapping[str, t.Any]] | None = None,
+        security_schemes: Mapping[str, Mapping[str, t.Any]] | None = None,
+        security: Iterable[Mapping[str, t.Sequence[str]]] | None = None,
+        parsers: Mapping[str, Parser] | None = None,
+        browsable: bool | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
@@ -105,6 +142,15 @@ class Api:
         self.representations: dict[str, Representation] = Representations(
             DEFAULT_REPRESENTATIONS
         )
+        #: Media type -> request body parser, read by
+        #: :func:`~flask_resources.parsers.parsed_body`; a 415 lists the
+        #: keys in this order.
+        self.parsers: dict[str, Parser] = {
+            mediatype.lower(): parser
+            for mediatype, parser in (
+                DEFAULT_PARSERS if parsers is None else parsers
+            ).items()
+        }
         self.urls: dict[str, str] = {}
         self.prefix = prefix
         self.default_mediatype = default_mediatype
@@ -113,6 +159,46 @@ class Api:
         self.serve_challenge_on_401 = serve_challenge_on_401
         self.url_part_order = url_part_order
         self.errors: dict[str, Mapping[str, t.Any]] = dict(errors or {})
+        #: Exception class -> the function turning it into an HTTP error; see
+        #: :meth:`errorhandler`.
+        self.error_handlers: dict[type[BaseException], ErrorTranslator] = {}
+        #: Give every resource's GET/HEAD answers an ETag (and 304s), unless
+        #: the resource sets its own ``etag`` attribute.
+        self.etag = etag
+        #: The defaults of :meth:`paginate`.
+        self.page_options = page_options or PageOptions()
+        #: OpenAPI settings; ``None`` falls back to the app config key
+        #: (``RESOURCES_API_TITLE``, ``RESOURCES_API_VERSION``,
+        #: ``RESOURCES_OPENAPI_VERSION``, ``RESOURCES_OPENAPI_URL``,
+        #: ``RESOURCES_DOCS_URL``, ``RESOURCES_OPENAPI_SERVERS``,
+        #: ``RESOURCES_OPENAPI_SECURITY_SCHEMES``,
+        #: ``RESOURCES_OPENAPI_SECURITY``), then to the default.
+        self.title = title
+        self.api_version = version
+        self.openapi_version = openapi_version
+        self.openapi_url = openapi_url
+        self.docs_url = docs_url
+        self.servers = None if servers is None else list(servers)
+        self.security_schemes = (
+            None if security_schemes is None else dict(security_schemes)
+        )
+        self.security = None if security is None else list(security)
+        # Names given to fields dicts for the OpenAPI document, by id (a
+        # dict is not hashable); the dict is kept so its id stays its own.
+        self._schema_names: dict[int, tuple[str, Mapping[t.Any, t.Any]]] = {}
+        self._specs: weakref.WeakKeyDictionary[Flask, t.Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._specs_lock = threading.Lock()
+        self.browsable = browsable
+        #: The renderer of the HTML pages, once the Api is browsable.
+        self.browsable_renderer: BrowsableAPI | None = None
+        # The full endpoint of the root listing on each app.
+        self._root_endpoints: weakref.WeakKeyDictionary[Flask, str] = (
+            weakref.WeakKeyDictionary()
+        )
+        if browsable:
+            self._enable_browsable()
         #: The endpoints of this Api's resources, without blueprint prefix.
         self.endpoints: set[str] = set()
         self.resources: list[_Registration] = []
@@ -156,6 +242,65 @@ class Api:
         self._bound.setdefault(app, []).append(setup_state)
         for registration in self.resources:
             self._register(app, setup_state, registration)
+        openapi_url = self.openapi_url or app.config.get("RESOURCES_OPENAPI_URL")
+        docs_url = self.docs_url or app.config.get("RESOURCES_DOCS_URL")
+        if openapi_url or docs_url:
+            # Only Apis that serve a document need the optional layer.
+            from .openapi import views
+
+            prefix = "" if setup_state is None else setup_state.url_prefix or ""
+            docs_url = docs_url and self._complete_url(docs_url, prefix)
+            views.register(
+                self,
+                app,
+                setup_state,
+                openapi_url=openapi_url and self._complete_url(openapi_url, prefix),
+                docs_url=docs_url,
+            )
+        if self.browsable is None and app.config.get("RESOURCES_BROWSABLE"):
+            self._enable_browsable()
+        if self.browsable_renderer is not None:
+            self._bind_browsable(app, setup_state, docs_url=docs_url or None)
+
+    def _enable_browsable(self) -> None:
+        if self.browsable_renderer is not None:
+            return
+        # The optional layer is loaded only by an Api that is browsable.
+        from .browsable import BrowsableAPI
+
+        renderer = self.browsable_renderer = BrowsableAPI(self)
+        # A text/html representation of the app's own wins.
+        self.representations.setdefault(HTML_MEDIATYPE, renderer.render)
+
+    def _bind_browsable(
+        self,
+        app: Flask,
+        setup_state: BlueprintSetupState | None,
+        *,
+        docs_url: str | None,
+    ) -> None:
+        from .browsable import ROOT_RULE, ApiRoot
+        from .browsable.root import add_converter
+
+        t.cast("BrowsableAPI", self.browsable_renderer).init_app(app)
+        add_converter(app)
+        # One listing per Api: another Api's at the same root keeps its own.
+        prefix = _endpoint_prefix(setup_state)
+        endpoint = "_resources_root"
+        number = 1
+        while _join_endpoint(prefix, endpoint) in app.view_functions:
+            number += 1
+            endpoint = f"_resources_root_{number}"
+        # The root links the docs page this Api serves on the app, if any.
+        kwargs = {"api": self, "docs_url": docs_url}
+        root = _Registration(ApiRoot, (ROOT_RULE,), endpoint, (), kwargs, {})
+        self._register(app, setup_state, root)
+        self._root_endpoints[app] = _join_endpoint(prefix, endpoint)
+
+    def root_endpoint(self, app: Flask) -> str | None:
+        """The endpoint of the page listing this Api's resources on ``app``,
+        when the Api is browsable (``url_for(endpoint, _root="")``)."""
+        return self._root_endpoints.get(app)
 
     # -- resources ---------------------------------------------------------
 
@@ -221,6 +366,7 @@ class Api:
         for app, setup_states in list(self._bound.items()):
             for setup_state in setup_states:
                 self._register(app, setup_state, registration)
+        self._forget_specs()
 
     def resource(self, *urls: str, **kwargs: t.Any) -> Callable[[R], R]:
         """Decorator form of :meth:`add_resource`.
@@ -307,6 +453,18 @@ class Api:
             # view function, as Flask-RESTful let it.
             view = resource.as_view(endpoint, *registration.args, **registration.kwargs)
         view = self.output(view)
+        # Decided here, once: resources that opt into nothing keep the bare
+        # view and pay nothing per request.
+        settings = conditional.Conditional.of(resource, api_etag=self.etag)
+        if settings is not None:
+            conditional.record(resource, settings)
+            class_args, class_kwargs = registration.args, registration.kwargs
+            view = conditional.conditional_view(
+                view,
+                settings,
+                instance=lambda: resource(*class_args, **class_kwargs),
+                render=self._renderer(resource),
+            )
         attributes = {
             "view_class": resource,
             "__name__": endpoint,
@@ -323,6 +481,62 @@ class Api:
             if not hasattr(view, name):
                 setattr(view, name, value)
         return view
+
+    # -- OpenAPI -----------------------------------------------------------
+
+    def openapi(self) -> dict[str, t.Any]:
+        """The OpenAPI document of this Api on the current app, as a dict.
+
+        Needs the ``openapi`` extra and an app context; raises
+        :class:`~flask_resources.exceptions.OpenAPIError` naming what cannot
+        be described.
+
+        .. versionadded:: 0.1
+        """
+        document: dict[str, t.Any] = self.spec.to_dict()
+        return document
+
+    @property
+    def spec(self) -> t.Any:
+        """The :class:`apispec.APISpec` of this Api on the current app (or
+        the app given to the constructor), built the first time it is asked
+        for; add to it by hand and :meth:`openapi` includes the additions.
+        Adding a resource starts a new one.
+
+        .. versionadded:: 0.1
+        """
+        app = current_app._get_current_object() if has_app_context() else self.app  # type: ignore[attr-defined]
+        if app is None:
+            raise RuntimeError("Api.spec needs an app context or an app")
+        spec = self._specs.get(app)
+        if spec is None:
+            from .openapi.spec import build
+
+            with self._specs_lock:
+                spec = self._specs.get(app)
+                if spec is None:
+                    spec = self._specs[app] = build(self, app)
+        return spec
+
+    def schema_name(self, name: str, fields: Mapping[t.Any, t.Any]) -> None:
+        """Name a fields dict: wherever it describes a body, the document
+        refers to ``#/components/schemas/<name>``.
+
+        .. versionadded:: 0.1
+        """
+        self._schema_names[id(fields)] = (name, fields)
+        self._forget_specs()
+
+    def _forget_specs(self) -> None:
+        """Drop the documents built so far: they are out of date."""
+        if self._specs:
+            with self._specs_lock:
+                self._specs.clear()
+
+    def schema_name_of(self, fields: Mapping[t.Any, t.Any]) -> str | None:
+        """The name given to a fields dict with :meth:`schema_name`."""
+        entry = self._schema_names.get(id(fields))
+        return entry[0] if entry is not None and entry[1] is fields else None
 
     # -- responses ---------------------------------------------------------
 
@@ -353,6 +567,25 @@ class Api:
 
         return wrapper
 
+    def paginate(self, *, cursor: bool = False, **settings: t.Any) -> Decorator:
+        """:func:`~flask_resources.pagination.paginate` with this Api's
+        :attr:`page_options` as the defaults::
+
+            api = Api(app, page_options=PageOptions(per_page=50))
+
+            class CatList(Resource):
+                @api.paginate(max_per_page=200)
+                def get(self):
+                    ...
+
+        :param cursor: page by signed cursor instead of page number.
+        :param settings: :class:`~flask_resources.pagination.PageOptions`
+            fields overriding the Api's.
+
+        .. versionadded:: 0.1
+        """
+        return paginate(cursor=cursor, options=self.page_options, **settings)
+
     def representation(
         self, mediatype: str
     ) -> Callable[[Representation], Representation]:
@@ -370,6 +603,86 @@ class Api:
             return func
 
         return wrapper
+
+    def parser(self, mediatype: str) -> Callable[[Parser], Parser]:
+        """Register a request body parser for a media type, as
+        :meth:`representation` registers a representation.
+
+        A parser is called as ``parser(body, mimetype, options)`` with the
+        body's bytes, its media type and the ``Content-Type`` parameters
+        (``charset``, ``boundary``); what it returns is what
+        :func:`~flask_resources.parsers.parsed_body` gives. Raising
+        :exc:`ValueError` answers 400 naming the media type. ``type/*`` and
+        ``*/*`` register a parser for every type they match::
+
+            @api.parser("text/csv")
+            def parse_csv(body, mimetype, options):
+                text = body.decode(options.get("charset", "utf-8"))
+                return list(csv.DictReader(io.StringIO(text)))
+        """
+
+        def wrapper(func: Parser) -> Parser:
+            self.parsers[mediatype.lower()] = func
+            return func
+
+        return wrapper
+
+    def errorhandler(self, exc_class: type[BaseException]) -> Callable[[E], E]:
+        """Register a function that turns an exception raised in this Api's
+        routes into the HTTP error to answer with.
+
+        The function gets the exception and returns an
+        :class:`~werkzeug.exceptions.HTTPException` (such as one
+        :func:`abort` would raise), which is then answered as if the route
+        had raised it: in the Api's error format, with its headers. It may
+        return ``None`` to leave the exception to the usual handling. A
+        handler for a base class also takes its subclasses; the most
+        specific one registered wins. When the answer is a 5xx, the original
+        exception is logged and ``got_request_exception`` is sent for it, as
+        for an unhandled one.
+
+        Turn a lost database into a 503 that tells clients when to retry::
+
+            from sqlalchemy.exc import OperationalError
+            from werkzeug.exceptions import ServiceUnavailable
+
+            @api.errorhandler(OperationalError)
+            def database_unavailable(e):
+                return ServiceUnavailable("The database is unavailable.", retry_after=5)
+
+        Unlike Flask's own ``app.errorhandler``, the response stays the
+        Api's: its representations, its ``errors`` mapping, its bodies.
+
+        :param exc_class: the exception class to handle, with its subclasses.
+
+        .. versionadded:: 0.1
+        """
+
+        def decorator(func: E) -> E:
+            self.error_handlers[exc_class] = func
+            return func
+
+        return decorator
+
+    def _translate_error(self, e: Exception) -> HTTPException | None:
+        """The HTTP error the most specific :meth:`errorhandler` gives for ``e``."""
+        handlers = self.error_handlers
+        if not handlers:
+            return None
+        for cls in type(e).__mro__:
+            handler = handlers.get(cls)
+            if handler is not None:
+                answer = handler(e)
+                if answer is not None and not isinstance(answer, HTTPException):
+                    name = getattr(handler, "__qualname__", repr(handler))
+                    raise TypeError(
+                        f"error handler {name} returned {type(answer).__name__},"
+                        " not an HTTPException or None"
+                    )
+                if answer is not None:
+                    answer.__cause__ = e
+                return answer
+        return None
 
     def make_response(
         self,
@@ -390,6 +703,9 @@ class Api:
         mediatype = best_match(accept, self._offered(), default) if accept else default
         if mediatype is None:
             raise NotAcceptable()
+        if mediatype == HTML_MEDIATYPE and self.browsable_renderer is not None:
+            # ?format=json
+            mediatype = self.browsable_renderer.mediatype(mediatype)
         return self._render(mediatype, data, code, headers)
 
     def _offered(self) -> tuple[str, ...]:
@@ -415,6 +731,21 @@ class Api:
             resp.headers["Content-Type"] = "text/plain"
             return resp
         raise InternalServerError()
+
+    def _renderer(self, resource: type[View]) -> Callable[[t.Any], Response]:
+        """Render a body as a resource's answer: in one of the resource's own
+        representations when the client asks for one, as
+        :meth:`Resource.dispatch_request` does, else in the Api's."""
+
+        def render(data: t.Any) -> Response:
+            own = getattr(resource, "representations", None)
+            if own:
+                resp = render_own(own, data)
+                if resp is not None:
+                    return resp
+            return self.make_response(data, 200)
+
+        return render
 
     def mediatypes(self) -> list[str]:
         """The media types the client accepts, most wanted first."""
@@ -481,12 +812,21 @@ class Api:
     def handle_error(self, e: Exception) -> Response:
         """Answer an exception raised in one of this Api's routes with JSON.
 
+        With ``RESOURCES_ERROR_FORMAT = "problem"`` the body is an RFC 9457
+        problem object (see :func:`~flask_resources.errors.problem_details`),
+        served as ``application/problem+json`` where it would be JSON.
+
         Override it to change every error response of the Api. Outside
         debug and testing, an unhandled exception is logged and answered
         with a generic 500; with ``PROPAGATE_EXCEPTIONS`` it is re-raised,
-        as Flask does, unless :attr:`errors` names its class.
+        as Flask does, unless :attr:`errors` names its class or an
+        :meth:`errorhandler` answers it.
         """
         app = current_flask_app()
+        cause = e
+        answer = self._translate_error(e)
+        if answer is not None:
+            e = answer
         custom = self.errors.get(type(e).__name__)
         if not isinstance(e, HTTPException):
             if custom is None and _propagate_exceptions(app):
@@ -498,8 +838,13 @@ class Api:
             return e.get_response()
 
         data, code, headers = errors.describe(e, trusted=custom is not None)
+        if code >= 500 and cause is not e and not isinstance(cause, HTTPException):
+            # What the errorhandler answered for is what went wrong.
+            got_request_exception.send(app, exception=cause)
         if code >= 500 and custom is None:
-            app.log_exception((type(e), e, t.cast(TracebackType, e.__traceback__)))
+            app.log_exception(
+                (type(cause), cause, t.cast(TracebackType, cause.__traceback__))
+            )
         if custom is not None:
             data = {**data, **custom} if isinstance(data, dict) else dict(custom)
             code = custom.get("status", 500)
@@ -512,7 +857,12 @@ class Api:
             if message is None or isinstance(message, str):
                 data["message"] = errors.help_on_404(message)
 
+        problem = errors.problem_format()
+        if problem:
+            data = errors.problem_details(data, code)
         resp = self._render(self._error_mediatype(), data, code, headers)
+        if problem and resp.mimetype == JSON_MEDIATYPE:
+            resp.headers["Content-Type"] = errors.PROBLEM_MEDIATYPE
         if resp.status_code == 401:
             resp = self.unauthorized(resp)
         return resp
@@ -527,6 +877,8 @@ class Api:
             self._offered(),
             self.default_mediatype,
         )
+        if mediatype == HTML_MEDIATYPE and self.browsable_renderer is not None:
+            mediatype = self.browsable_renderer.mediatype(mediatype)
         if mediatype in representations or mediatype == "text/plain":
             return mediatype
         return next(iter(representations), "text/plain")

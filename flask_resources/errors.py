@@ -143,3 +143,145 @@ def help_on_404(message: str | None) -> str | None:
         + " or ".join(rules[match] for match in matches)
         + " ?"
     )
+
+
+#: App config key choosing the error body: ``"restful"`` (the default)
+#: answers with Flask-RESTful's bodies, ``"problem"`` with RFC 9457 problem
+#: details.
+ERROR_FORMAT_KEY = "RESOURCES_ERROR_FORMAT"
+
+#: The media type of a problem details body rendered as JSON.
+PROBLEM_MEDIATYPE = "application/problem+json"
+
+_ERROR_FORMATS = frozenset({"restful", "problem"})
+
+# The members RFC 9457 defines, in the order a problem object lists them.
+_PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance")
+
+
+def problem_format() -> bool:
+    """Whether the current app answers errors with problem details."""
+    value = current_app.config.get(ERROR_FORMAT_KEY) or "restful"
+    if value not in _ERROR_FORMATS:
+        raise ValueError(f"{ERROR_FORMAT_KEY} is {value!r}, not 'restful' or 'problem'")
+    return bool(value == "problem")
+
+
+def problem_details(data: t.Any, code: int) -> dict[str, t.Any]:
+    """Turn a Flask-RESTful error body into an RFC 9457 problem object.
+
+    ``message`` becomes ``detail``; a ``message`` mapping (the
+    :class:`~flask_resources.reqparse.RequestParser` shape, field to text)
+    and an ``errors`` member (the :func:`~flask_resources.use_args` shape)
+    become the ``errors`` extension member. ``type``, ``title``, ``detail``
+    and ``instance`` given to :func:`~flask_resources.abort` are kept;
+    ``type`` defaults to ``about:blank``, ``title`` to the status phrase and
+    ``instance`` to the request path. Other keys are extension members.
+
+    :param data: the error body as :func:`describe` gives it.
+    :param code: the response status.
+    """
+    title = HTTP_STATUS_CODES.get(code, "Unknown Error")
+    problem: dict[str, t.Any] = {"type": "about:blank", "title": title}
+    extensions: dict[str, t.Any] = {}
+    if isinstance(data, dict):
+        extensions = dict(data)
+    elif data is not None:
+        extensions = {"message": data}
+    message = extensions.pop("message", None)
+    errors = extensions.pop("errors", None)
+    # The Api's `errors` mapping puts the status in the body; it is the code.
+    extensions.pop("status", None)
+    detail: str | None = None
+    if isinstance(message, str):
+        detail = message
+    elif isinstance(message, dict):
+        names = ", ".join(repr(str(name)) for name in message)
+        detail = f"Invalid request arguments: {names}."
+        if errors is None:
+            errors = message
+    elif message is not None:
+        detail = str(message)
+    if detail is not None and detail != title:
+        problem["detail"] = detail
+    problem["instance"] = request.path
+    for member in ("type", "title", "detail", "instance"):
+        # Only strings are members; anything else stays an extension.
+        if isinstance(extensions.get(member), str):
+            problem[member] = extensions.pop(member)
+    problem["status"] = code
+    ordered = {key: problem[key] for key in _PROBLEM_MEMBERS if key in problem}
+    if errors is not None:
+        ordered["errors"] = errors
+    ordered.update(extensions)
+    return ordered
+
+
+#: What :func:`error_body_schema` describes: any error, a
+#: :class:`~flask_resources.reqparse.RequestParser` failure, or a
+#: :func:`~flask_resources.use_args` (or ``paginate``) failure.
+ErrorSource: t.TypeAlias = t.Literal["any", "reqparse", "use_args"]
+
+_MESSAGES_BY_LOCATION = {
+    "type": "object",
+    "description": "Messages by location (json, query, ...), then by field.",
+    "additionalProperties": {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+_MESSAGE_BY_FIELD = {
+    "type": "object",
+    "description": "One message per invalid argument.",
+    "additionalProperties": {"type": "string"},
+}
+
+
+def error_body_schema(
+    source: ErrorSource = "any", *, problem: bool
+) -> dict[str, t.Any]:
+    """The JSON Schema of an error body, for the OpenAPI document.
+
+    :param source: ``"reqparse"`` for Flask-RESTful's parser, whose body is
+        ``{"message": {field: text}}``; ``"use_args"`` for
+        :func:`~flask_resources.use_args`, :func:`~flask_resources.use_kwargs`
+        and pagination, whose body is ``{"message": text, "errors":
+        {location: {field: [text]}}}``; ``"any"`` for other errors.
+    :param problem: describe the RFC 9457 body that
+        ``RESOURCES_ERROR_FORMAT = "problem"`` gives instead.
+
+    .. versionadded:: 0.1
+    """
+    errors = {"reqparse": _MESSAGE_BY_FIELD, "use_args": _MESSAGES_BY_LOCATION}.get(
+        source
+    )
+    if problem:
+        properties: dict[str, t.Any] = {
+            "type": {"type": "string", "format": "uri-reference"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "instance": {"type": "string", "format": "uri-reference"},
+        }
+        if errors is not None:
+            properties["errors"] = errors
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": ["type", "title", "status"],
+        }
+    if source == "reqparse":
+        return {
+            "type": "object",
+            "properties": {"message": _MESSAGE_BY_FIELD},
+            "required": ["message"],
+        }
+    properties = {"message": {"type": "string"}}
+    if errors is not None:
+        properties["errors"] = errors
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+    }

@@ -5,10 +5,11 @@ from __future__ import annotations
 import typing as t
 from functools import cache
 
-from werkzeug.exceptions import HTTPException, default_exceptions
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType, default_exceptions
 from werkzeug.http import HTTP_STATUS_CODES
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.sansio.response import Response
 
 
@@ -96,9 +97,15 @@ def abort(http_status_code: int, **kwargs: t.Any) -> t.NoReturn:
 class RequestValidationError(HTTPError):
     """Request data failed validation against a schema.
 
-    The JSON body has one shape for the whole package::
+    :func:`~flask_resources.use_args` and :func:`~flask_resources.use_kwargs`
+    raise it; its JSON body is::
 
         {"message": "<summary>", "errors": {"<location>": {"<field>": ["..."]}}}
+
+    :class:`~flask_resources.reqparse.RequestParser` keeps Flask-RESTful's
+    body instead, ``{"message": {"<field>": "<text>"}}``, raised through
+    :func:`abort`. With ``RESOURCES_ERROR_FORMAT = "problem"`` both become a
+    problem object whose ``errors`` member holds the messages.
 
     The base class answers 400, as Flask-RESTful's parser did. Use
     :func:`validation_error_class` to get the subclass for another status
@@ -141,3 +148,54 @@ def validation_error_class(code: int) -> type[RequestValidationError]:
     name = f"{RequestValidationError.__name__}{code}"
     namespace = {"code": code, "__module__": __name__}
     return type(name, (RequestValidationError, base), namespace)
+
+
+class UnsupportedBodyType(HTTPError, UnsupportedMediaType):
+    """415: no parser takes the request body's media type.
+
+    The response names the accepted media types in its message and, for
+    POST and PATCH, in the ``Accept-Post`` or ``Accept-Patch`` header
+    (RFC 5789, section 3.1, and the W3C's Linked Data Platform).
+
+    :param mimetype: the body's media type; empty when it had none.
+    :param accepted: the media types a body may have.
+    :param accept_header: the header listing them, or ``None`` for none.
+    """
+
+    def __init__(
+        self,
+        mimetype: str,
+        accepted: t.Sequence[str],
+        *,
+        accept_header: str | None = None,
+    ) -> None:
+        if mimetype:
+            problem = f"Unsupported media type {mimetype!r}"
+        else:
+            problem = "The body has no Content-Type"
+        if accepted:
+            expected = "send one of " + ", ".join(accepted)
+        else:
+            expected = "this resource takes no body"
+        super().__init__(f"{problem}: {expected}.")
+        self.mimetype = mimetype
+        self.accepted = tuple(accepted)
+        self.accept_header = accept_header
+
+    def get_headers(
+        self,
+        environ: WSGIEnvironment | None = None,
+        scope: dict[str, t.Any] | None = None,
+    ) -> list[tuple[str, str]]:
+        headers = super().get_headers(environ, scope)
+        if self.accept_header and self.accepted:
+            headers.append((self.accept_header, ", ".join(self.accepted)))
+        return headers
+
+
+class OpenAPIError(FlaskResourcesError):
+    """The OpenAPI document cannot be built: a missing extra, or a schema,
+    field or argument that cannot be described; the message names where.
+
+    .. versionadded:: 0.1
+    """

@@ -33,6 +33,7 @@ from .fields import (
     marshal_slow,
     rfc822,
 )
+from .operations import Operation, ResponseDoc, amend
 from .schemas import schema_dumper
 
 if t.TYPE_CHECKING:
@@ -135,7 +136,16 @@ class marshal_with:
         return lambda data: {envelope: dump(data)}
 
     def __call__(self, f: F) -> F:
-        return _wrap_result(f, self.make_dump(), self.code)
+        wrapper = _wrap_result(f, self.make_dump(), self.code)
+        source = self.fields
+        if isinstance(source, type):
+            # A schema class: record an instance, as for every schema.
+            source = source()
+        response = ResponseDoc(
+            self.code or 200, source=source, envelope=self.envelope, success=True
+        )
+        _record_success(wrapper, response)
+        return wrapper
 
 
 class marshal_with_field:
@@ -157,7 +167,14 @@ class marshal_with_field:
         self.field = make_field(field)
 
     def __call__(self, f: F) -> F:
-        return _wrap_result(f, self.field.format)
+        wrapper = _wrap_result(f, self.field.format)
+        _record_success(wrapper, ResponseDoc(200, source=self.field, success=True))
+        return wrapper
+
+
+def _record_success(wrapper: t.Any, response: ResponseDoc) -> None:
+    """Record ``response`` as the body the method's return value gives."""
+    amend(wrapper, Operation(responses={response.status: response}))
 
 
 def _wrap_result(f: F, dump: Dump, code: int | None = None) -> F:

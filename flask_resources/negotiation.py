@@ -10,6 +10,9 @@ from werkzeug.http import parse_accept_header
 
 JSON_MEDIATYPE = "application/json"
 
+#: What a browser asks for, and the browsable API answers with.
+HTML_MEDIATYPE = "text/html"
+
 
 @lru_cache(maxsize=512)
 def best_match(

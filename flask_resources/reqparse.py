@@ -19,7 +19,14 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
 from ._parseplan import Plan, compile_plan
-from ._utils import FORM_MIMETYPES, current_flask_app, json_kind, load_json_body
+from ._utils import (
+    FORM_MIMETYPES,
+    check_body_length,
+    current_flask_app,
+    json_kind,
+    load_json_body,
+    read_body,
+)
 from .exceptions import abort
 
 __all__ = ["Argument", "Namespace", "RequestParser"]
@@ -42,6 +49,9 @@ text_type = str
 
 # The body types Werkzeug's FormDataParser reads; for any other the form is empty.
 _DECODE_FAILED = "Failed to decode JSON object"
+
+# The locations read from the body, besides ``json`` (see _json_body).
+_BODY_LOCATIONS = frozenset({"form", "values", "files", "data"})
 
 # The attributes whose change makes an Argument work out its plan again.
 _OPTIONS = frozenset(
@@ -101,7 +111,7 @@ def _json_body(req: t.Any) -> t.Any:
         # An empty body under a JSON content type is no body, not bad JSON.
         if not req.is_json:
             return None
-        raw = req.get_data(cache=True)
+        raw = read_body(req)
         if not raw:
             return None
         try:
@@ -150,9 +160,11 @@ class _Sources(dict[str, tuple[t.Any, bool]]):
             # when it cannot hold anything. ``values`` is then the query.
             data = _query(request) if location == "values" else None
         else:
-            data = getattr(self.request, location, None)
+            data = getattr(request, location, None)
             if callable(data):
                 data = data()
+            if location in _BODY_LOCATIONS and isinstance(request, Request):
+                check_body_length(request)
         entry = _entry(data)
         self[location] = entry
         return entry

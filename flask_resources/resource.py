@@ -11,9 +11,10 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from ._utils import current_flask_app, current_request, unpack
+from .conditional import WRITE_VERBS, VerbCheck, verb_check
 from .exceptions import FlaskResourcesError
 from .negotiation import best_match
-from .typing import Decorator, Representation
+from .typing import Decorator, Parser, Representation
 
 
 class Resource(MethodView):
@@ -39,19 +40,49 @@ class Resource(MethodView):
     #: the Api's when the client's ``Accept`` header asks for one of them.
     representations: t.ClassVar[Mapping[str, Representation] | None] = None
 
+    #: Media type -> request body parser for this resource only: when set,
+    #: these are the media types its bodies may have, instead of the Api's
+    #: (extend with ``{**DEFAULT_PARSERS, "text/csv": parse_csv}``).
+    parsers: t.ClassVar[Mapping[str, Parser] | None] = None
+
     #: Decorators applied to every verb method, or a mapping from a lower
     #: case verb (``"get"``) to the decorators for that verb only.
     method_decorators: t.ClassVar[
         t.Sequence[Decorator] | Mapping[str, t.Sequence[Decorator]]
     ] = []
 
+    #: ``True`` gives GET and HEAD answers an ``ETag`` computed from the
+    #: representation sent, and answers a matching ``If-None-Match`` with
+    #: 304; ``None`` follows the Api's ``etag`` option. Define a
+    #: ``current_etag(self, *args, **kwargs)`` method (the URL variables, as
+    #: the verbs get them) returning the item's current ETag, or ``None``
+    #: when there is none, to have ``If-Match`` checked before PUT, PATCH and
+    #: DELETE (412 on a mismatch), and a ``last_modified`` method returning a
+    #: :class:`~datetime.datetime` for ``Last-Modified``. See
+    #: :mod:`flask_resources.conditional`.
+    etag: t.ClassVar[bool | None] = None
+
+    #: Answer 428 to PUT, PATCH and DELETE without ``If-Match``; needs a
+    #: ``current_etag`` method.
+    require_if_match: t.ClassVar[bool] = False
+
     #: Lower case names of the verbs defined with ``async def``; filled in
     #: for each subclass when it is defined.
     _async_verbs: t.ClassVar[frozenset[str]] = frozenset()
 
+    #: Wraps PUT, PATCH and DELETE with the preconditions of the class's
+    #: ``current_etag``/``last_modified`` hooks; filled in for each subclass
+    #: when it is defined, ``None`` when it has neither.
+    _verb_check: t.ClassVar[VerbCheck | None] = None
+
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
+        parsers = cls.__dict__.get("parsers")
+        if parsers is not None:
+            # Media types are matched in lower case, as Werkzeug gives them.
+            cls.parsers = {key.lower(): value for key, value in parsers.items()}
         cls._async_verbs = async_verbs(cls)
+        cls._verb_check = verb_check(cls)
 
     def dispatch_request(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """Call the method for the request's verb and return what it returns.
@@ -70,6 +101,11 @@ class Resource(MethodView):
             # Only reachable when the rule was given methods the class lacks.
             raise MethodNotAllowed(valid_methods=sorted(self.methods or ()))
 
+        check = type(self)._verb_check
+        if check is not None and verb in WRITE_VERBS:
+            # Innermost: method_decorators (authentication) answer first.
+            meth = check(self, meth)
+
         decorators = self.method_decorators
         if decorators:
             if isinstance(decorators, Mapping):
@@ -86,15 +122,26 @@ class Resource(MethodView):
 
         representations = self.representations
         if representations:
-            mediatype = best_match(
-                req.environ.get("HTTP_ACCEPT"), tuple(representations), None
-            )
-            if mediatype is not None:
-                data, code, headers = unpack(rv)
-                resp = representations[mediatype](data, code, headers)
-                resp.headers["Content-Type"] = mediatype
+            resp = render_own(representations, rv)
+            if resp is not None:
                 return resp
         return rv
+
+
+def render_own(
+    representations: Mapping[str, Representation], rv: t.Any
+) -> Response | None:
+    """Render a verb's return value in one of a resource's own
+    representations, if the client's ``Accept`` header asks for one."""
+    mediatype = best_match(
+        current_request().environ.get("HTTP_ACCEPT"), tuple(representations), None
+    )
+    if mediatype is None:
+        return None
+    data, code, headers = unpack(rv)
+    resp: Response = representations[mediatype](data, code, headers)
+    resp.headers["Content-Type"] = mediatype
+    return resp
 
 
 def async_verbs(view_class: type[View]) -> frozenset[str]:

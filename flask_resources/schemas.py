@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import sys
@@ -11,12 +12,20 @@ from collections.abc import Callable, Mapping
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
-from ._utils import FORM_MIMETYPES, json_kind, load_json_body
+from ._utils import (
+    FORM_MIMETYPES,
+    check_body_length,
+    json_kind,
+    load_json_body,
+    read_body,
+)
 from .exceptions import (
     RequestValidationError,
     http_error_class,
     validation_error_class,
 )
+from .operations import Arguments, Operation, amend
+from .parsers import parsed_body
 
 if t.TYPE_CHECKING:
     import marshmallow as ma
@@ -26,6 +35,7 @@ if t.TYPE_CHECKING:
 #: Where :func:`use_args` reads its data from. ``args`` is an alias of
 #: ``query``.
 Location: t.TypeAlias = t.Literal[
+    "body",
     "json",
     "form",
     "json_or_form",
@@ -46,6 +56,7 @@ UnknownPolicy: t.TypeAlias = t.Literal["exclude", "include", "raise"]
 #: (mass assignment); query strings, headers, cookies and URL variables carry
 #: keys that belong to others and are ignored.
 DEFAULT_UNKNOWN_BY_LOCATION: Mapping[str, UnknownPolicy] = {
+    "body": "raise",
     "json": "raise",
     "form": "raise",
     "json_or_form": "raise",
@@ -61,6 +72,7 @@ DEFAULT_UNKNOWN_BY_LOCATION: Mapping[str, UnknownPolicy] = {
 _POLICIES = frozenset(("raise", "exclude", "include"))
 
 _LABELS = {
+    "body": "request body",
     "json": "JSON body",
     "form": "form data",
     "query": "query string",
@@ -130,8 +142,11 @@ def use_args(
         :class:`~flask_resources.reqparse.RequestParser` (whose own argument
         locations then apply).
     :param location: where to read: ``json``, ``form``, ``json_or_form``,
-        ``query`` (or ``args``), ``headers``, ``cookies``, ``files`` or
-        ``path`` (the URL variables).
+        ``query`` (or ``args``), ``headers``, ``cookies``, ``files``,
+        ``path`` (the URL variables) or ``body``: the body parsed by its
+        content type with the resource's or the Api's parsers (see
+        :func:`~flask_resources.parsers.parsed_body`), which answers 415
+        for a media type no parser takes.
     :param unknown: ``"raise"``, ``"exclude"`` or ``"include"`` for keys the
         schema does not declare; by default the location's policy, see
         :data:`DEFAULT_UNKNOWN_BY_LOCATION`; ``None`` uses the schema's
@@ -141,6 +156,7 @@ def use_args(
     .. versionadded:: 0.1
     """
     load = _make_loader(source, location, unknown)
+    record = _arguments_record(load, source, location, unknown, arg_name=arg_name)
 
     def inject(
         args: tuple[t.Any, ...], kwargs: dict[str, t.Any], value: t.Any
@@ -150,7 +166,7 @@ def use_args(
         kwargs[arg_name] = value
         return args, kwargs
 
-    return functools.partial(_wrap, load=load, inject=inject)
+    return functools.partial(_wrap, load=load, inject=inject, record=record)
 
 
 def use_kwargs(
@@ -178,6 +194,7 @@ def use_kwargs(
     if isinstance(load, _SchemaLoader) and load.schema.many:
         raise ValueError("use_kwargs needs a schema with many=False")
     replaces = location == "path"
+    record = _arguments_record(load, source, location, unknown, as_kwargs=True)
 
     def inject(
         args: tuple[t.Any, ...], kwargs: dict[str, t.Any], value: t.Any
@@ -192,7 +209,31 @@ def use_kwargs(
         kwargs.update(value)
         return args, kwargs
 
-    return functools.partial(_wrap, load=load, inject=inject)
+    return functools.partial(_wrap, load=load, inject=inject, record=record)
+
+
+def _arguments_record(
+    load: Callable[[], t.Any],
+    source: ArgumentsSource,
+    location: str,
+    unknown: UnknownPolicy | _UseLocationDefault | None,
+    *,
+    arg_name: str | None = None,
+    as_kwargs: bool = False,
+) -> Operation:
+    """What ``use_args``/``use_kwargs`` record about the operation."""
+    if isinstance(load, _SchemaLoader):
+        arguments = Arguments(load.schema, location=load.location)
+    else:
+        # A request parser: its arguments name their own locations.
+        arguments = Arguments(source, location=None)
+    arguments = dataclasses.replace(
+        arguments,
+        unknown="location" if unknown is LOCATION_DEFAULT else t.cast(str, unknown),
+        arg_name=arg_name,
+        as_kwargs=as_kwargs,
+    )
+    return Operation(arguments=(arguments,))
 
 
 _Inject = Callable[
@@ -202,7 +243,11 @@ _Inject = Callable[
 
 
 def _wrap(
-    func: AnyCallable, *, load: Callable[[], t.Any], inject: _Inject
+    func: AnyCallable,
+    *,
+    load: Callable[[], t.Any],
+    inject: _Inject,
+    record: Operation,
 ) -> AnyCallable:
     # A coroutine function needs a coroutine wrapper, or Flask's ensure_sync
     # would take the wrapper for a plain view.
@@ -213,6 +258,7 @@ def _wrap(
             args, kwargs = inject(args, kwargs, load())
             return await func(*args, **kwargs)
 
+        amend(async_wrapper, record)
         return async_wrapper
 
     @functools.wraps(func)
@@ -220,6 +266,7 @@ def _wrap(
         args, kwargs = inject(args, kwargs, load())
         return func(*args, **kwargs)
 
+    amend(wrapper, record)
     return wrapper
 
 
@@ -350,6 +397,8 @@ class _SchemaLoader:
             location = "json" if request.is_json else "form"
         if location == "json":
             data = self.read_json()
+        elif location == "body":
+            data = self.read_body()
         elif location == "headers":
             data = self.read_headers()
         elif location == "path":
@@ -380,7 +429,7 @@ class _SchemaLoader:
 
     def read_json(self) -> t.Any:
         """The JSON body: ``{}`` when there is none, a 4xx when it is bad."""
-        raw = request.get_data(cache=True)
+        raw = read_body(request)
         many = bool(self.schema.many)
         if not raw:
             if many:
@@ -408,6 +457,19 @@ class _SchemaLoader:
             raise self.error("json", [f"Expected a JSON object, got {got}."])
         return data
 
+    def read_body(self) -> t.Any:
+        """The body as its parser gives it: forms become a plain dict as
+        in :meth:`read_multidict`; no body is ``{}``, or an error for
+        ``many``, as for JSON."""
+        data = parsed_body()
+        if data is None:
+            if self.schema.many:
+                raise self.error("body", ["Expected a list, got no body."])
+            return {}
+        if isinstance(data, MultiDict):
+            return self.flatten(data)
+        return data
+
     def read_multidict(self, location: str) -> dict[str, t.Any]:
         """A query string, form, cookies or files as a plain dict.
 
@@ -418,6 +480,12 @@ class _SchemaLoader:
         values: MultiDict[str, t.Any] = getattr(
             request, "args" if location == "query" else location
         )
+        if location in ("form", "files"):
+            check_body_length(request)
+        return self.flatten(values)
+
+    def flatten(self, values: MultiDict[str, t.Any]) -> dict[str, t.Any]:
+        """Keys of list fields get every value, other keys the first one."""
         multi = self.multi_keys
         return {
             key: values.getlist(key) if key in multi else values[key] for key in values
@@ -427,7 +495,7 @@ class _SchemaLoader:
         """Refuse a body Werkzeug would not parse as a form (415)."""
         if request.mimetype in FORM_MIMETYPES:
             return
-        if request.content_length or request.get_data(cache=True):
+        if request.content_length or read_body(request):
             mimetype = request.mimetype or "no content type"
             raise http_error_class(415)(f"Expected form data, got {mimetype}.")
 

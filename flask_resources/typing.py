@@ -26,6 +26,10 @@ ResourceReturnValue: t.TypeAlias = (
 #: A representation: turns ``(data, code, headers)`` into a response.
 Representation: t.TypeAlias = Callable[..., Response]
 
+#: A request body parser: turns ``(body, mimetype, options)`` into data; the
+#: options are the ``Content-Type`` parameters, such as ``charset``.
+Parser: t.TypeAlias = Callable[[bytes, str, Mapping[str, str]], t.Any]
+
 #: Any callable; used for view functions and decorators.
 AnyCallable: t.TypeAlias = Callable[..., t.Any]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+import sys
 import typing as t
 
 import pytest
@@ -9,6 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from flask_resources import Api
+
+# The samples live in the checkout, not in the wheel tox installs.
+ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
+if ROOT not in sys.path:
+    sys.path.append(ROOT)
 
 
 @pytest.fixture

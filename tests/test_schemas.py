@@ -336,7 +336,7 @@ def test_request_parser_source(
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: use_args(CatSchema, location="body"), ValueError, "location 'body'"),
+        (lambda: use_args(CatSchema, location="xml"), ValueError, "location 'xml'"),
         (lambda: use_args(CatSchema, unknown="ignore"), ValueError, "unknown='ignore'"),
         (lambda: use_args({"name": str}), TypeError, "not fields: name"),
         (lambda: use_args(object()), TypeError, "not object"),

@@ -1,4 +1,4 @@
-"""What a cat looks like on the wire, and the list's query string."""
+"""What a cat looks like on the wire."""
 
 from __future__ import annotations
 
@@ -34,13 +34,6 @@ class CatSchema(ma.Schema):
     # strict: 3 is an age, "3" and 3.5 are not.
     age = fields.Int(strict=True, allow_none=True, validate=validate.Range(0, 40))
     born = fields.Date(allow_none=True, validate=_not_in_future)
-
-
-class PageQuerySchema(ma.Schema):
-    """``?page=`` and ``?per_page=``; other query keys are ignored."""
-
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Int(load_default=20, validate=validate.Range(1, 100))
 
 
 #: PATCH: every field optional, the rules otherwise the same.

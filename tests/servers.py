@@ -1,0 +1,317 @@
+"""Real HTTP servers on 127.0.0.1 for the tests: gunicorn in a subprocess,
+waitress and Werkzeug's development server in a thread, and a small client."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import typing as t
+
+import pytest
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+# Generous for a slow, shared CI machine; a healthy server starts in a second.
+START_TIMEOUT = 60
+
+#: Debian's chromium, the only browser the browser tests use (never a
+#: downloaded one), and the flags it runs with: no network of its own, no GPU.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Process(t.NamedTuple):
+    """A server started in a subprocess, leading its own process group."""
+
+    port: int
+    process: subprocess.Popen[bytes]
+    log: t.IO[bytes]
+    runtime: str
+
+    def output(self) -> str:
+        """What the server has printed so far."""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        """Stop the server and its workers (SIGTERM, then SIGKILL)."""
+        process = self.process
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(30)
+
+    def close(self) -> None:
+        """Stop the server and remove what it left behind."""
+        self.stop()
+        self.log.close()
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+    def wait_until_up(self) -> None:
+        """Return once the port accepts connections; fail if the server exits."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                code = self.process.returncode
+                pytest.fail(f"the server exited with {code}:\n{self.output()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                # Polled: the server is up as soon as it answers.
+                time.sleep(0.05)
+        pytest.fail(f"nothing listens on 127.0.0.1:{self.port}:\n{self.output()}")
+
+
+def start_gunicorn(
+    app: str,
+    *options: str,
+    env: t.Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> Process:
+    """Start ``gunicorn app`` on a free loopback port and wait until it
+    answers; the caller stops it."""
+    pytest.importorskip("gunicorn", reason="gunicorn is in the test extra")
+    port = free_port()
+    command = [
+        sys.executable,
+        *("-m", "gunicorn", "--bind", f"127.0.0.1:{port}"),
+        *options,
+        app,
+    ]
+    # A file, not a pipe: a server logging into a full pipe would block.
+    log = tempfile.TemporaryFile()
+    # gunicorn 27 opens a control socket under $XDG_RUNTIME_DIR, one path for
+    # every instance unless each gets its own directory.
+    runtime = tempfile.mkdtemp(prefix="gunicorn-")
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**os.environ, "XDG_RUNTIME_DIR": runtime, **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    server = Process(port, process, log, runtime)
+    try:
+        server.wait_until_up()
+    except BaseException:
+        server.close()
+        raise
+    return server
+
+
+@contextlib.contextmanager
+def gunicorn(
+    app: str,
+    *options: str,
+    env: t.Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> t.Iterator[Process]:
+    """Run ``gunicorn app`` on a free loopback port while in the block."""
+    server = start_gunicorn(app, *options, env=env, cwd=cwd)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@contextlib.contextmanager
+def waitress_server(app: Flask, **options: t.Any) -> t.Iterator[int]:
+    """Serve ``app`` with waitress in a thread; yield its port."""
+    import waitress
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, **options)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield int(server.effective_port)  # type: ignore[union-attr]
+    finally:
+        # Close the listening socket from the server's own loop, which then
+        # ends once the last connection is gone.
+        server.trigger.pull_trigger(server.close)  # type: ignore[union-attr]
+        thread.join(10)
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+    assert not thread.is_alive()
+
+
+@contextlib.contextmanager
+def werkzeug_server(app: Flask) -> t.Iterator[int]:
+    """Serve ``app`` with Werkzeug's threaded development server; yield its
+    port."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.port
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+
+
+class Reply(t.NamedTuple):
+    status: int
+    headers: http.client.HTTPMessage
+    body: t.Any
+
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | t.Iterable[bytes] | None = None,
+    headers: t.Mapping[str, str] | None = None,
+    *,
+    timeout: float = 30,
+) -> Reply:
+    """Send one request on a new connection; an iterable body goes chunked.
+    The reply's body is decoded JSON, or ``None`` when empty."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        chunked = body is not None and not isinstance(body, bytes)
+        conn.request(
+            method, path, body=body, headers=dict(headers or {}), encode_chunked=chunked
+        )
+        resp = conn.getresponse()
+        raw = resp.read()
+        return Reply(resp.status, resp.headers, json.loads(raw) if raw else None)
+    finally:
+        conn.close()
+
+
+def worker_pids(master: int) -> list[int]:
+    """The pids of a gunicorn master's workers (Linux: read from /proc)."""
+    pids: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{master}/task"):
+            with open(f"/proc/{master}/task/{task}/children") as f:
+                pids.extend(int(pid) for pid in f.read().split())
+    except FileNotFoundError:
+        pytest.skip("no /proc/<pid>/task/<tid>/children to find gunicorn's workers")
+    return pids
+
+
+class Load(t.NamedTuple):
+    """What a run of :func:`write_load` saw."""
+
+    #: The start of every name this run wrote.
+    prefix: str
+    #: Requests sent.
+    requests: int
+    #: Name -> id of every write answered 201: the acknowledged writes.
+    created: dict[str, int]
+    #: Status -> count of the other answers.
+    statuses: dict[int, int]
+    #: Port -> requests sent there that got no answer (connection refused
+    #: or reset).
+    failed: dict[int, int]
+
+    @property
+    def failures(self) -> int:
+        return sum(self.failed.values())
+
+    def summary(self, label: str, rows: t.Iterable[str]) -> str:
+        """One line of figures; ``rows`` are the names in the table."""
+        written = sum(1 for name in rows if name.startswith(self.prefix))
+        return (
+            f"{label}: {self.requests} requests, {len(self.created)} 201s,"
+            f" {written} rows, {self.failures} failures, other statuses {self.statuses}"
+        )
+
+
+def write_load(
+    ports: t.Sequence[int],
+    token: str,
+    *,
+    clients: int = 16,
+    writes: int = 50,
+    prefix: str = "",
+    halfway: t.Callable[[], None] | None = None,
+) -> Load:
+    """POST ``clients * writes`` cats with unique names from ``clients``
+    threads, each spreading its writes over ``ports`` in turn; call
+    ``halfway`` (in a thread of its own) once a third of them are done."""
+    lock = threading.Lock()
+    created: dict[str, int] = {}
+    statuses: dict[int, int] = {}
+    failed = dict.fromkeys(ports, 0)
+    done = 0
+    third = threading.Event()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def client(number: int) -> None:
+        nonlocal done
+        for index in range(writes):
+            port = ports[(number + index) % len(ports)]
+            name = f"{prefix}c{number}-{index}"
+            body = json.dumps({"name": name, "age": index % 20}).encode()
+            try:
+                reply = request(port, "POST", "/cats", body, headers, timeout=60)
+            except (OSError, http.client.HTTPException):
+                with lock:
+                    failed[port] += 1
+            else:
+                with lock:
+                    if reply.status == 201:
+                        assert reply.body["name"] == name
+                        created[name] = reply.body["id"]
+                    else:
+                        statuses[reply.status] = statuses.get(reply.status, 0) + 1
+            with lock:
+                done += 1
+                if done * 3 >= clients * writes:
+                    third.set()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    killer = None
+    if halfway is not None:
+
+        def at_a_third() -> None:
+            third.wait()
+            halfway()
+
+        killer = threading.Thread(target=at_a_third)
+        killer.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if killer is not None:
+        third.set()
+        killer.join()
+    return Load(prefix, clients * writes, created, statuses, failed)

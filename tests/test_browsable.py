@@ -1,0 +1,656 @@
+"""The browsable API: negotiation, pages, escaping, forms and the root."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import pathlib
+import sys
+import typing as t
+
+import pytest
+from flask import Blueprint, Flask, request
+from flask.testing import FlaskClient
+from marshmallow import Schema, fields
+from werkzeug.datastructures import Headers
+
+from flask_resources import Api, Resource, abort, marshal_with, use_args
+
+BROWSER = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
+    "image/webp,*/*;q=0.8"
+)
+HTML = {"Accept": BROWSER}
+XSS = "<script>alert(1)</script>"
+HOSTILE_URL = '/cats/1"onmouseover="alert(2)'
+
+
+class CatSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(required=True)
+    age = fields.Int()
+
+
+CATS: dict[int, dict[str, t.Any]] = {}
+
+
+class CatList(Resource):
+    """All the cats.
+
+    A second paragraph with <b>markup</b>.
+    """
+
+    def get(self) -> t.Any:
+        return (
+            [{**cat, "url": f"/cats/{cat['id']}"} for cat in CATS.values()],
+            200,
+            {"X-Total-Count": str(len(CATS))},
+        )
+
+    @use_args(CatSchema)
+    @marshal_with(CatSchema)
+    def post(self, cat: dict[str, t.Any]) -> t.Any:
+        """Add a cat."""
+        if request.headers.get("Authorization") != "Bearer token":
+            abort(401, message="Writes need a token.")
+        cat = {"id": len(CATS) + 1, **cat}
+        CATS[cat["id"]] = cat
+        return cat, 201, {"Location": f"/cats/{cat['id']}"}
+
+
+class Cat(Resource):
+    def get(self, cat_id: int) -> t.Any:
+        if cat_id not in CATS:
+            abort(404, message=f"No cat {cat_id}. {XSS}")
+        return CATS[cat_id]
+
+    @use_args(CatSchema(partial=True), arg_name="values")
+    def patch(self, cat_id: int, values: dict[str, t.Any]) -> t.Any:
+        CATS[cat_id].update(values)
+        return CATS[cat_id]
+
+    def delete(self, cat_id: int) -> t.Any:
+        CATS.pop(cat_id, None)
+        return "", 204
+
+
+def build(app: Flask, **options: t.Any) -> Api:
+    api = Api(app, **options)
+    api.add_resource(CatList, "/cats")
+    api.add_resource(Cat, "/cats/<int:cat_id>")
+    return api
+
+
+@pytest.fixture(autouse=True)
+def cats() -> t.Iterator[None]:
+    CATS.clear()
+    CATS[1] = {"id": 1, "name": "Tom", "age": 3}
+    yield
+    CATS.clear()
+
+
+@pytest.fixture
+def browsable() -> FlaskClient:
+    app = Flask(__name__)
+    app.config["TESTING"] = True
+    build(app, browsable=True)
+    return app.test_client()
+
+
+@pytest.fixture
+def plain() -> FlaskClient:
+    app = Flask(__name__)
+    app.config["TESTING"] = True
+    build(app)
+    return app.test_client()
+
+
+class Page(html.parser.HTMLParser):
+    """The parts of a page the tests look at."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.links: list[str | None] = []
+        self.attributes: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes.extend(attrs)
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+        if tag == "a":
+            self.links.append(dict(attrs).get("href"))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def page(resp: t.Any) -> Page:
+    assert resp.mimetype == "text/html"
+    return Page(resp.get_data(as_text=True))
+
+
+def assert_inert(parsed: Page) -> None:
+    """Only the page's own script; no handler attributes; links only to
+    paths and http(s)."""
+    assert parsed.scripts == [{"src": "/_flask_resources/browsable.js", "defer": None}]
+    assert not [name for name, _ in parsed.attributes if name.startswith("on")]
+    for href in parsed.links:
+        assert href is not None
+        assert href.startswith("/") or href.startswith(("http://", "https://"))
+        assert not href.startswith("//")
+
+
+# -- negotiation --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Accept": "*/*"},
+        {"Accept": "application/json"},
+        {},
+        {"Accept": "text/html, application/json"},
+        {"Accept": "application/json, text/html;q=0.9"},
+        {"Accept": "application/vnd.api+json"},
+    ],
+)
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs"),
+    [
+        ("get", "/cats", {}),
+        ("get", "/cats/1", {}),
+        ("get", "/cats/9", {}),
+        ("post", "/cats", {"json": {"name": "Felix"}}),
+        ("post", "/cats", {"json": {"name": 1}}),
+        ("delete", "/cats", {}),
+        ("get", "/nowhere", {}),
+    ],
+)
+def test_json_clients_get_byte_for_byte_the_json_of_a_plain_api(
+    browsable: FlaskClient,
+    plain: FlaskClient,
+    headers: dict[str, str],
+    method: str,
+    url: str,
+    kwargs: dict[str, t.Any],
+) -> None:
+    got = getattr(browsable, method)(url, headers=headers, **kwargs)
+    CATS.pop(2, None)
+    expected = getattr(plain, method)(url, headers=headers, **kwargs)
+    assert got.status_code == expected.status_code
+    assert got.get_data() == expected.get_data()
+    assert Headers(got.headers) == Headers(expected.headers)
+
+
+def test_browser_gets_a_page(browsable: FlaskClient) -> None:
+    resp = browsable.get("/cats", headers=HTML)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/html"
+    assert resp.headers["X-Total-Count"] == "1"
+    assert resp.headers["Vary"] == "Accept"
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    parsed = page(resp)
+    assert_inert(parsed)
+    text = "".join(parsed.text)
+    assert "HTTP 200 OK" in text
+    assert "All the cats." in text
+    assert "A second paragraph with <b>markup</b>." in text
+    assert "Allowed methods: GET, HEAD, OPTIONS, POST" in text
+    assert "X-Total-Count" in text
+    assert '"name": "Tom"' in text
+    assert "/cats/1" in parsed.links
+    assert "/cats?format=json" in parsed.links
+
+
+def test_plain_api_answers_browsers_with_json(plain: FlaskClient) -> None:
+    resp = plain.get("/cats", headers=HTML)
+    assert resp.mimetype == "application/json"
+    assert plain.get("/", headers=HTML).status_code == 404
+    assert plain.get("/_flask_resources/browsable.js").status_code == 404
+
+
+@pytest.mark.parametrize("accept", [BROWSER, "text/html"])
+def test_format_json_shows_the_json(
+    browsable: FlaskClient, plain: FlaskClient, accept: str
+) -> None:
+    for url in ("/cats?format=json", "/cats/9?format=json"):
+        got = browsable.get(url, headers={"Accept": accept})
+        expected = plain.get(url)
+        assert got.mimetype == "application/json"
+        assert got.status_code == expected.status_code
+        assert got.get_data() == expected.get_data()
+
+
+def test_format_param_is_configurable(browsable: FlaskClient) -> None:
+    app = t.cast(Flask, browsable.application)
+    app.config["RESOURCES_BROWSABLE_FORMAT_PARAM"] = "as"
+    assert browsable.get("/cats?format=json", headers=HTML).mimetype == "text/html"
+    assert browsable.get("/cats?as=json", headers=HTML).mimetype == "application/json"
+    resp = browsable.get("/cats?page=2", headers=HTML)
+    assert "/cats?page=2&as=json" in page(resp).links
+    app.config["RESOURCES_BROWSABLE_FORMAT_PARAM"] = None
+    resp = browsable.get("/cats?as=json", headers=HTML)
+    assert resp.mimetype == "text/html"
+    assert not [link for link in page(resp).links if "json" in (link or "")]
+
+
+@pytest.mark.parametrize(
+    ("option", "config", "expected"),
+    [
+        (None, None, "application/json"),
+        (None, True, "text/html"),
+        (False, True, "application/json"),
+        (True, False, "text/html"),
+    ],
+)
+def test_config_key_turns_it_on_unless_the_api_says(
+    option: bool | None, config: bool | None, expected: str
+) -> None:
+    app = Flask(__name__)
+    if config is not None:
+        app.config["RESOURCES_BROWSABLE"] = config
+    build(app, browsable=option)
+    assert app.test_client().get("/cats", headers=HTML).mimetype == expected
+
+
+def test_apps_own_html_representation_wins(app: Flask) -> None:
+    api = build(app, browsable=True)
+
+    @api.representation("text/html")
+    def output_html(data: t.Any, code: int, headers: t.Any = None) -> t.Any:
+        return app.response_class("<p>mine</p>", status=code, headers=headers)
+
+    api.representations["text/html"] = output_html
+    resp = app.test_client().get("/cats", headers=HTML)
+    assert resp.get_data() == b"<p>mine</p>"
+
+
+# -- escaping -----------------------------------------------------------------
+
+
+def test_every_value_on_the_page_is_escaped(app: Flask) -> None:
+    class Hostile(Resource):
+        """Docstring with <script>alert(3)</script> and <img src=x onerror=alert(4)>."""
+
+        def get(self) -> t.Any:
+            return (
+                {
+                    "name": XSS,
+                    "url": HOSTILE_URL,
+                    "path": '/cats/"><script>alert(10)</script>',
+                    "next": "javascript:alert(5)",
+                    "home": 'https://example.com/"onmouseover="alert(6)',
+                    XSS: "key",
+                },
+                200,
+                {
+                    "X-Note": "<script>alert(7)</script>",
+                    "Link": '<javascript:x>; rel="a"',
+                },
+            )
+
+        def post(self) -> t.Any:
+            abort(400, message="<img src=x onerror=alert(8)>")
+
+    api = Api(app, browsable=True)
+    api.add_resource(Hostile, "/hostile")
+    client = app.test_client()
+    for resp in (
+        client.get("/hostile", headers=HTML),
+        client.get('/hostile?q="><script>alert(9)</script>', headers=HTML),
+        client.post("/hostile", headers=HTML),
+    ):
+        text = resp.get_data(as_text=True)
+        parsed = page(resp)
+        assert_inert(parsed)
+        assert "<script>alert" not in text
+        assert "<img" not in text
+        assert 'onmouseover="' not in text
+        assert "javascript:" not in "".join(link or "" for link in parsed.links)
+    text = "".join(page(client.get("/hostile", headers=HTML)).text)
+    # The payloads are shown, as text.
+    assert XSS in text
+    assert "<script>alert(3)</script>" in text
+    assert "<script>alert(7)</script>" in text
+    assert "javascript:alert(5)" in text
+    # (JSON-escaped, as the JSON body has it)
+    assert '/cats/\\"><script>alert(10)</script>' in text
+    error = "".join(page(client.post("/hostile", headers=HTML)).text)
+    assert "<img src=x onerror=alert(8)>" in error
+    parsed = page(client.get("/hostile", headers=HTML))
+    # A URL with a quote in it is still a link, its quote escaped.
+    assert HOSTILE_URL in parsed.links
+
+
+# -- errors -------------------------------------------------------------------
+
+
+def test_errors_are_pages_with_the_same_status(browsable: FlaskClient) -> None:
+    resp = browsable.get("/cats/9", headers=HTML)
+    assert resp.status_code == 404
+    text = "".join(page(resp).text)
+    assert "HTTP 404 Not Found" in text
+    assert f"No cat 9. {XSS}" in text
+    resp = browsable.put("/cats", headers=HTML)
+    assert resp.status_code == 405
+    assert set(resp.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+    assert "HTTP 405 Method Not Allowed" in "".join(page(resp).text)
+
+
+def test_form_post_without_token_gets_the_same_401_as_curl(
+    browsable: FlaskClient,
+) -> None:
+    # What the page's script sends: the editor's JSON, Accept JSON, no token.
+    form = browsable.post(
+        "/cats",
+        data=json.dumps({"name": "Felix"}),
+        headers={"Accept": "application/json", "Content-Type": "application/json"},
+    )
+    curl = browsable.post(
+        "/cats",
+        data='{"name": "Felix"}',
+        headers={"Accept": "*/*"},
+        content_type="application/json",
+    )
+    assert form.status_code == curl.status_code == 401
+    assert form.get_data() == curl.get_data()
+    assert 2 not in CATS
+    page_resp = browsable.post("/cats", json={"name": "Felix"}, headers=HTML)
+    assert page_resp.status_code == 401
+    assert "Writes need a token." in "".join(page(page_resp).text)
+
+
+def test_catch_all_404_is_a_page(app: Flask) -> None:
+    build(app, browsable=True, catch_all_404s=True)
+    resp = app.test_client().get("/nowhere/<b>", headers=HTML)
+    assert resp.status_code == 404
+    parsed = page(resp)
+    assert_inert(parsed)
+    assert "HTTP 404 Not Found" in "".join(parsed.text)
+
+
+# -- forms --------------------------------------------------------------------
+
+
+class Forms(html.parser.HTMLParser):
+    """Each form's data attributes, fields and pre-filled body."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.forms: list[dict[str, t.Any]] = []
+        self._in_textarea = False
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "form":
+            self.forms.append({**attributes, "fields": [], "body": None, "types": []})
+        elif tag in ("input", "textarea", "select") and self.forms:
+            self.forms[-1]["fields"].append(attributes["name"])
+            self._in_textarea = tag == "textarea"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._in_textarea = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_textarea:
+            self.forms[-1]["body"] = (self.forms[-1]["body"] or "") + data
+        elif self.lasttag == "option" and self.forms and data.strip():
+            self.forms[-1]["types"].append(data.strip())
+
+
+def test_forms_for_each_other_verb(browsable: FlaskClient) -> None:
+    forms = Forms(browsable.get("/cats", headers=HTML).get_data(as_text=True)).forms
+    assert [form["data-method"] for form in forms] == ["POST"]
+    post = forms[0]
+    assert post["data-url"] == "/cats"
+    assert post["fields"] == ["content-type", "body", "authorization"]
+    # Pre-filled from the schema use_args recorded; dump_only id left out.
+    assert json.loads(post["body"]) == {"name": "string", "age": 0}
+    # use_args reads JSON: the picker offers what the verb takes.
+    assert post["types"] == ["application/json"]
+
+    forms = Forms(browsable.get("/cats/1", headers=HTML).get_data(as_text=True)).forms
+    assert [form["data-method"] for form in forms] == ["PATCH", "DELETE"]
+    patch, delete = forms
+    # The current values, for the fields the schema loads.
+    assert json.loads(patch["body"]) == {"name": "Tom", "age": 3}
+    assert delete["fields"] == ["authorization"]
+    assert delete["body"] is None
+
+
+def test_form_content_types_are_the_resources_parsers(app: Flask) -> None:
+    class Upload(Resource):
+        parsers = {"text/csv": lambda body, mimetype, options: body}
+
+        def put(self) -> t.Any:
+            return ""
+
+    api = Api(app, browsable=True)
+    api.add_resource(Upload, "/upload")
+    resp = app.test_client().get("/upload", headers=HTML)
+    # PUT only: GET answers 405, as a page with the form still there.
+    assert resp.status_code == 405
+    forms = Forms(resp.get_data(as_text=True)).forms
+    assert [(form["data-method"], form["types"]) for form in forms] == [
+        ("PUT", ["text/csv"])
+    ]
+    assert forms[0]["body"] == "{}"
+
+
+# -- the root -----------------------------------------------------------------
+
+
+def test_root_lists_the_resources(browsable: FlaskClient) -> None:
+    resp = browsable.get("/")
+    assert resp.status_code == 200
+    assert resp.json == {
+        "resources": [
+            {
+                "name": "catlist",
+                "urls": ["/cats"],
+                "methods": ["GET", "POST"],
+                "description": "All the cats.",
+            },
+            {
+                "name": "cat",
+                "urls": ["/cats/<int:cat_id>"],
+                "methods": ["DELETE", "GET", "PATCH"],
+                "description": None,
+            },
+        ]
+    }
+    parsed = page(browsable.get("/", headers=HTML))
+    assert "/cats" in parsed.links
+    assert "/cats/<int:cat_id>" not in parsed.links
+    # Every page links the root.
+    assert "/" in page(browsable.get("/cats/1", headers=HTML)).links
+
+
+@pytest.mark.parametrize("before_bind", [True, False])
+def test_a_resource_at_the_root_wins_over_the_listing(before_bind: bool) -> None:
+    class Home(Resource):
+        def get(self) -> t.Any:
+            return {"home": True}
+
+    app = Flask(__name__)
+    if before_bind:
+        api = Api(browsable=True)
+        api.add_resource(Home, "/")
+        api.init_app(app)
+    else:
+        api = Api(app, browsable=True)
+        api.add_resource(Home, "/")
+    assert app.test_client().get("/").json == {"home": True}
+
+
+def test_under_a_blueprint_and_a_prefix() -> None:
+    app = Flask(__name__)
+    blueprint = Blueprint("v1", __name__, url_prefix="/bp")
+    api = Api(blueprint, prefix="/api", browsable=True)
+    api.add_resource(CatList, "/cats")
+    api.add_resource(Cat, "/cats/<int:cat_id>")
+    other = Api(app, prefix="/other", browsable=True)
+    other.add_resource(Cat, "/cat/<int:cat_id>")
+    app.register_blueprint(blueprint)
+    client = app.test_client()
+    listing = client.get("/bp/api/")
+    assert [entry["urls"] for entry in listing.json["resources"]] == [
+        ["/bp/api/cats"],
+        ["/bp/api/cats/<int:cat_id>"],
+    ]
+    assert [e["urls"] for e in client.get("/other/").json["resources"]] == [
+        ["/other/cat/<int:cat_id>"]
+    ]
+    resp = client.get("/bp/api/cats", headers=HTML)
+    parsed = page(resp)
+    assert_inert(parsed)
+    assert "/bp/api/" in parsed.links
+    assert "/bp/api/cats?format=json" in parsed.links
+    assert Forms(resp.get_data(as_text=True)).forms[0]["data-url"] == "/bp/api/cats"
+    assert "/other/" in page(client.get("/other/cat/1", headers=HTML)).links
+    css = client.get("/_flask_resources/browsable.css")
+    assert css.status_code == 200
+    css.close()
+
+
+def test_under_a_script_root(browsable: FlaskClient) -> None:
+    resp = browsable.get(
+        "/cats", headers=HTML, environ_overrides={"SCRIPT_NAME": "/app"}
+    )
+    parsed = page(resp)
+    assert "/app/cats?format=json" in parsed.links
+    assert "/app/" in parsed.links
+    forms = Forms(resp.get_data(as_text=True)).forms
+    assert forms[0]["data-url"] == "/app/cats"
+
+
+def test_assets_ship_in_the_package(browsable: FlaskClient) -> None:
+    for name, mimetype in (
+        ("browsable.js", "text/javascript"),
+        ("browsable.css", "text/css"),
+    ):
+        resp = browsable.get(f"/_flask_resources/{name}")
+        assert resp.status_code == 200
+        assert resp.mimetype == mimetype
+        resp.close()
+
+
+def test_openapi_leaves_the_pages_and_the_root_out() -> None:
+    pytest.importorskip("apispec", reason="OpenAPI needs the 'openapi' extra")
+    app = Flask(__name__)
+    api = build(app, browsable=True)
+    with app.app_context():
+        document = api.openapi()
+    assert sorted(document["paths"]) == ["/cats", "/cats/{cat_id}"]
+    responses = document["paths"]["/cats"]["post"]["responses"]
+    for response in responses.values():
+        assert "text/html" not in response.get("content", {})
+
+
+def test_root_links_the_docs_page() -> None:
+    pytest.importorskip(
+        "flask_swagger_ui", reason="the docs page needs the 'docs' extra"
+    )
+    app = Flask(__name__)
+    build(app, browsable=True, docs_url="/docs")
+    client = app.test_client()
+    assert client.get("/").json["docs"] == "/docs"
+    assert "/docs" in page(client.get("/", headers=HTML)).links
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    docs.close()
+
+
+def test_cats_sample_is_browsable(tmp_path: t.Any) -> None:
+    # The samples live in the checkout, not in the wheel tox installs.
+    root = str(pathlib.Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.append(root)
+    from samples.cats import create_app, repository_of
+
+    app = create_app({"CATS_API_TOKEN": "token"}, instance_path=str(tmp_path))
+    try:
+        client = app.test_client()
+        assert client.get("/cats").mimetype == "application/json"
+        resp = client.get("/cats", headers=HTML)
+        forms = Forms(resp.get_data(as_text=True)).forms
+        assert [form["data-method"] for form in forms] == ["POST"]
+        assert json.loads(forms[0]["body"])["name"] == "string"
+        listing = client.get("/").json
+        assert [entry["name"] for entry in listing["resources"]] == ["cats", "cat"]
+    finally:
+        repository_of(app).close()
+
+
+def test_form_prefilled_from_a_request_parser(app: Flask) -> None:
+    from flask_resources import doc, reqparse
+
+    parser = reqparse.RequestParser()
+    parser.add_argument("task", required=True)
+    parser.add_argument("priority", type=int, default=3)
+    parser.add_argument("tags", action="append")
+    parser.add_argument("page", type=int, location="args")
+
+    class Todos(Resource):
+        @use_args(parser)
+        def post(self, args: t.Any) -> t.Any:
+            return dict(args), 201
+
+        @doc(args=parser)
+        def put(self) -> t.Any:
+            return parser.parse_args()
+
+    api = Api(app, browsable=True)
+    api.add_resource(Todos, "/todos")
+    resp = app.test_client().get("/todos", headers=HTML)
+    forms = Forms(resp.get_data(as_text=True)).forms
+    expected = {"task": "string", "priority": 3, "tags": ["string"]}
+    assert [json.loads(form["body"]) for form in forms] == [expected, expected]
+    # reqparse reads JSON and form values by default.
+    assert forms[0]["types"] == [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ]
+
+
+def test_form_content_types_of_a_body_location_are_the_parsers(app: Flask) -> None:
+    class Notes(Resource):
+        @use_args({"text": fields.Str()}, location="body")
+        def post(self, note: t.Any) -> t.Any:
+            return note
+
+    api = Api(app, browsable=True)
+
+    @api.parser("text/csv")
+    def parse_csv(body: bytes, mimetype: str, options: t.Mapping[str, str]) -> t.Any:
+        return {}
+
+    api.add_resource(Notes, "/notes")
+    resp = app.test_client().get("/notes", headers=HTML)
+    forms = Forms(resp.get_data(as_text=True)).forms
+    assert forms[0]["types"] == [*api.parsers]
+    assert forms[0]["types"][-1] == "text/csv"
+
+
+def test_blueprint_registered_twice_links_each_registrations_root() -> None:
+    app = Flask(__name__)
+    blueprint = Blueprint("v", __name__)
+    api = Api(blueprint, browsable=True)
+    api.add_resource(CatList, "/cats")
+    app.register_blueprint(blueprint, url_prefix="/v1")
+    app.register_blueprint(blueprint, url_prefix="/v2", name="v2")
+    client = app.test_client()
+    for version in ("v1", "v2"):
+        links = page(client.get(f"/{version}/cats", headers=HTML)).links
+        assert f"/{version}/" in links
+        listing = client.get(f"/{version}/").json
+        assert listing["resources"][0]["urls"] == [f"/{version}/cats"]

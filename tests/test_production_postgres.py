@@ -1,0 +1,212 @@
+"""The cats sample in production on PostgreSQL: timeouts, outages, workers
+starting at once, gunicorn under concurrent writers with a worker killed,
+and two hosts on one database with one of them killed.
+
+The server is the throwaway cluster of tests/test_samples_postgres.py; the
+tests skip where PostgreSQL or psycopg is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import typing as t
+
+import pytest
+
+psycopg = pytest.importorskip("psycopg", reason="psycopg is in the test extra")
+
+import test_samples_postgres  # noqa: E402
+from flask import Flask  # noqa: E402
+from servers import gunicorn, request, write_load  # noqa: E402
+from test_production import (  # noqa: E402
+    AUTH,
+    GUNICORN_CONF,
+    ROOT,
+    TOKEN,
+    check_load,
+    run_loads,
+    start_at_once,
+)
+
+from samples.cats import create_app, repository_of  # noqa: E402
+from samples.cats.resources import RETRY_AFTER  # noqa: E402
+
+PostgresServer = test_samples_postgres.PostgresServer
+# The fixtures giving a throwaway server (one per module) and a new database.
+postgres = test_samples_postgres.postgres
+database_url = test_samples_postgres.database_url
+
+TOM = {"name": "Tom"}
+UNAVAILABLE = {"message": "The database is unavailable; try again later."}
+
+
+def plain_url(url: str) -> str:
+    """The SQLAlchemy URL as libpq takes it."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def rows_of(url: str) -> dict[str, list[int]]:
+    with psycopg.connect(plain_url(url)) as db:
+        found = db.execute("SELECT name, id FROM cats ORDER BY id").fetchall()
+    rows: dict[str, list[int]] = {}
+    for name, cat_id in found:
+        rows.setdefault(name, []).append(cat_id)
+    return rows
+
+
+def within(seconds: float, func: t.Callable[[], t.Any]) -> t.Any:
+    """Call ``func`` in a thread; fail if it has not returned in ``seconds``
+    (a request the app lets hang on a frozen database)."""
+    result: list[t.Any] = []
+    thread = threading.Thread(target=lambda: result.append(func()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert result, f"no answer in {seconds} s"
+    return result[0]
+
+
+@pytest.fixture
+def production_app(database_url: str, tmp_path: t.Any) -> t.Iterator[Flask]:
+    app = create_app(
+        {
+            "CATS_API_TOKEN": TOKEN,
+            "DATABASE_URL": database_url,
+            "DATABASE_STATEMENT_TIMEOUT": 0.5,
+        },
+        instance_path=str(tmp_path),
+    )
+    yield app
+    repository_of(app).close()
+
+
+@pytest.mark.servers
+def test_processes_starting_at_once_on_an_empty_postgresql_database(
+    postgres: PostgresServer,
+) -> None:
+    with postgres.connect() as db:
+        for number in range(3):
+            db.execute(f"CREATE DATABASE race_{number}")
+    assert start_at_once(postgres.url("race_{}")) == []
+    for number in range(3):
+        assert rows_of(postgres.url(f"race_{number}")) == {}
+
+
+def test_frozen_statement_is_503_after_statement_timeout(
+    production_app: Flask, database_url: str
+) -> None:
+    """A table locked by someone else (a migration, a stuck transaction):
+    the request gives up after DATABASE_STATEMENT_TIMEOUT instead of hanging
+    until gunicorn kills the worker."""
+    client = production_app.test_client()
+    with psycopg.connect(plain_url(database_url)) as locker:
+        locker.execute("LOCK TABLE cats IN ACCESS EXCLUSIVE MODE")
+        resp = within(20, lambda: client.get("/cats"))
+        assert (resp.status_code, resp.json) == (503, UNAVAILABLE)
+        assert resp.headers["Retry-After"] == str(RETRY_AFTER)
+        resp = within(20, lambda: client.post("/cats", json=TOM, headers=AUTH))
+        assert resp.status_code == 503
+        locker.rollback()
+    assert client.get("/cats").headers["X-Total-Count"] == "0"
+    assert client.post("/cats", json={"name": "Tom"}, headers=AUTH).status_code == 201
+
+
+def test_unresponsive_server_is_503_after_connect_timeout(tmp_path: t.Any) -> None:
+    """A server that accepts the TCP connection and then says nothing (a
+    frozen host): connecting gives up after DATABASE_CONNECT_TIMEOUT."""
+    with socket.socket() as frozen:
+        frozen.bind(("127.0.0.1", 0))
+        frozen.listen(8)
+        port = frozen.getsockname()[1]
+        app = create_app(
+            {
+                "DATABASE_URL": f"postgresql+psycopg://cats@127.0.0.1:{port}/cats",
+                "CATS_CREATE_SCHEMA": False,
+                "DATABASE_CONNECT_TIMEOUT": 2,
+            },
+            instance_path=str(tmp_path),
+        )
+        try:
+            resp = within(30, lambda: app.test_client().get("/cats/1"))
+        finally:
+            repository_of(app).close()
+    assert (resp.status_code, resp.json) == (503, UNAVAILABLE)
+    assert resp.headers["Retry-After"] == str(RETRY_AFTER)
+
+
+def test_lost_database_is_503_then_recovers(
+    production_app: Flask, postgres: PostgresServer, database_url: str
+) -> None:
+    client = production_app.test_client()
+    assert client.post("/cats", json={"name": "Tom"}, headers=AUTH).status_code == 201
+    name = database_url.rsplit("/", 1)[1]
+    with postgres.connect() as admin:
+        # The database goes away under the app: its connections are cut and
+        # new ones refused.
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (name,),
+        )
+        for method, path, body in [
+            ("GET", "/cats", None),
+            ("GET", "/cats/1", None),
+            ("POST", "/cats", {"name": "Jerry"}),
+            ("PATCH", "/cats/1", {"age": 3}),
+            ("DELETE", "/cats/1", None),
+        ]:
+            resp = client.open(path, method=method, json=body, headers=AUTH)
+            assert (resp.status_code, resp.json) == (503, UNAVAILABLE), path
+            assert resp.headers["Retry-After"] == str(RETRY_AFTER)
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+    # Back: the pool reconnects, nothing was written meanwhile.
+    assert client.get("/cats/1").json["name"] == "Tom"
+    assert client.patch("/cats/1", json={"age": 3}, headers=AUTH).status_code == 200
+    assert rows_of(database_url) == {"Tom": [1]}
+
+
+@pytest.mark.servers
+def test_gunicorn_on_postgresql_loses_no_write(database_url: str) -> None:
+    """16 clients x 50 writes to gunicorn with 4 workers started at once on
+    an empty database, then again with a worker killed mid-load."""
+    env = {"DATABASE_URL": database_url, "CATS_API_TOKEN": TOKEN}
+    with gunicorn(
+        "samples.cats:create_app()",
+        *("-c", GUNICORN_CONF, "--workers", "4"),
+        env=env,
+        cwd=ROOT,
+    ) as server:
+        run_loads(server, lambda: rows_of(database_url), "gunicorn -w 4, PostgreSQL")
+
+
+@pytest.mark.servers
+def test_two_hosts_on_one_database_one_killed(database_url: str) -> None:
+    """Two gunicorn instances ("hosts" on two loopback ports) share one
+    database; writers spread over both; one instance is killed outright at a
+    third of the load. Every acknowledged write is in the database exactly
+    once, and the survivor answered every request sent to it."""
+    env = {"DATABASE_URL": database_url, "CATS_API_TOKEN": TOKEN}
+    options = ("-c", GUNICORN_CONF, "--workers", "2")
+    app = "samples.cats:create_app()"
+    with (
+        gunicorn(app, *options, env=env, cwd=ROOT) as first,
+        gunicorn(app, *options, env=env, cwd=ROOT) as second,
+    ):
+
+        def kill_first_host() -> None:
+            # The whole instance, master and workers, as a host that dies.
+            os.killpg(first.process.pid, signal.SIGKILL)
+
+        load = write_load(
+            [first.port, second.port], TOKEN, prefix="h", halfway=kill_first_host
+        )
+        rows = rows_of(database_url)
+        print(load.summary("two hosts, gunicorn -w 2 each, one SIGKILLed", rows))
+        check_load(load, rows, killed=True)
+        assert load.failed[second.port] == 0
+        assert load.failed[first.port] > 0
+        reply = request(second.port, "GET", "/cats?per_page=1")
+        assert reply.status == 200
+        assert reply.headers["X-Total-Count"] == str(len(rows))
