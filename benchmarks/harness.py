@@ -3,7 +3,9 @@
 Every benchmark compares several implementations of the same work in one
 process. Timing them one after another would let a change in machine load
 favour whichever ran in the quiet moment, so each repeat times every case
-once, in turn, and the best repeat of each case is kept.
+once, in turn, and the best repeat of each case is kept. Repeats are short
+(a few milliseconds) and many: on a shared machine each case then has many
+chances at a quiet moment, and the best of them is its cost.
 """
 
 from __future__ import annotations
@@ -28,10 +30,9 @@ def wsgi_caller(
     builder = EnvironBuilder(**request)
     environ = builder.get_environ()
     body = builder.input_stream.read() if builder.input_stream else b""
-    status: list[str] = []
 
     def start_response(s: str, headers: t.Any, exc_info: t.Any = None) -> None:
-        status.append(s)
+        pass
 
     def call() -> bytes:
         env = dict(environ)
@@ -64,13 +65,17 @@ def compare(
 
 
 def report(title: str, best: Mapping[str, float], *, baseline: str) -> str:
-    """Format the results as a table of microseconds and ratios."""
+    """Format the results as a table of ratios to ``baseline``.
+
+    Only ratios are printed: absolute times say more about the machine
+    than about the code, and ratios from one interleaved run compare.
+    """
     width = max(len(name) for name in best)
-    lines = [title, f"{'case':<{width}}  {'µs/call':>9}  {'ratio':>6}"]
+    lines = [title, f"{'case':<{width}}  {'ratio':>7}"]
     base = best[baseline]
-    for name, micros in best.items():
-        lines.append(f"{name:<{width}}  {micros:9.2f}  {micros / base:6.3f}x")
-    lines.append(f"(ratio against {baseline!r}; best of the repeats)")
+    for name, value in best.items():
+        lines.append(f"{name:<{width}}  {value / base:6.3f}x")
+    lines.append(f"(ratio against {baseline!r}; best of the repeats; lower is faster)")
     return "\n".join(lines)
 
 

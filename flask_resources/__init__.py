@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+
 # Names Flask-RESTful's package namespace passes through from Flask,
 # Werkzeug and the standard library, which real code imports from it
 # (``from flask_restful import request``); they are not part of our API.
 import operator as operator
 import sys as sys
+import typing as t
 from collections import OrderedDict as OrderedDict
 from collections.abc import Mapping as Mapping
 from functools import partial as partial
@@ -28,28 +31,17 @@ from werkzeug.exceptions import NotAcceptable as NotAcceptable
 from werkzeug.exceptions import NotFound as NotFound
 from werkzeug.wrappers import Response as ResponseBase  # noqa: F401
 
-from . import fields as fields
-from . import inputs as inputs
-from . import reqparse as reqparse
-from . import utils as utils
 from .api import Api as Api
 from .exceptions import FlaskResourcesError as FlaskResourcesError
 from .exceptions import HTTPError as HTTPError
 from .exceptions import RequestValidationError as RequestValidationError
 from .exceptions import abort as abort
-from .marshalling import marshal as marshal
-from .marshalling import marshal_with as marshal_with
-from .marshalling import marshal_with_field as marshal_with_field
 from .operations import doc as doc
 from .parsers import DEFAULT_PARSERS as DEFAULT_PARSERS
 from .parsers import parsed_body as parsed_body
 from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
 from .representations import output_json as output_json
 from .resource import Resource as Resource
-from .schemas import use_args as use_args
-from .schemas import use_kwargs as use_kwargs
-from .utils import http_status_message as http_status_message
-from .utils import unpack as unpack
 
 # Our own public names; the pass-throughs above stay out of ``*`` imports.
 __all__ = [
@@ -76,3 +68,46 @@ __all__ = [
     "use_kwargs",
     "utils",
 ]
+
+if t.TYPE_CHECKING:
+    from . import fields as fields
+    from . import inputs as inputs
+    from . import reqparse as reqparse
+    from . import utils as utils
+    from .marshalling import marshal as marshal
+    from .marshalling import marshal_with as marshal_with
+    from .marshalling import marshal_with_field as marshal_with_field
+    from .schemas import use_args as use_args
+    from .schemas import use_kwargs as use_kwargs
+    from .utils import http_status_message as http_status_message
+    from .utils import unpack as unpack
+
+# Names imported on first use, so that ``import flask_resources`` loads only
+# the Api and what it needs (issue 15): inputs loads aniso8601 and pytz, and
+# an app that never parses or marshals need not load that code. Each maps to
+# its module and the attribute there (``None``: the module itself).
+_LAZY = {
+    "fields": ("fields", None),
+    "inputs": ("inputs", None),
+    "reqparse": ("reqparse", None),
+    "utils": ("utils", None),
+    "marshal": ("marshalling", "marshal"),
+    "marshal_with": ("marshalling", "marshal_with"),
+    "marshal_with_field": ("marshalling", "marshal_with_field"),
+    "use_args": ("schemas", "use_args"),
+    "use_kwargs": ("schemas", "use_kwargs"),
+    "http_status_message": ("utils", "http_status_message"),
+    "unpack": ("utils", "unpack"),
+}
+
+
+def __getattr__(name: str) -> t.Any:
+    entry = _LAZY.get(name)
+    if entry is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name, attribute = entry
+    # Not ``from . import ...``: that would ask this function again.
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later lookups find it without this function
+    return value

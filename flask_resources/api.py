@@ -28,12 +28,12 @@ from werkzeug.wrappers import Response
 
 from . import conditional, errors
 from ._state import AppState, create_state, get_state
-from ._utils import unpack
+from ._utils import current_flask_app, current_request, unpack
 from .negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
 from .pagination import PageOptions, paginate
 from .parsers import DEFAULT_PARSERS
-from .representations import DEFAULT_REPRESENTATIONS, output_json
+from .representations import DEFAULT_REPRESENTATIONS, Representations, output_json
 from .resource import Resource, check_async_support, render_own
 from .typing import AnyCallable, Decorator, HeadersValue, Parser, Representation
 
@@ -137,7 +137,11 @@ class Api:
             raise ValueError(
                 f"url_part_order must order 'b', 'a' and 'e', not {url_part_order!r}"
             )
-        self.representations: dict[str, Representation] = dict(DEFAULT_REPRESENTATIONS)
+        #: Media type -> representation. Code may change it in place or
+        #: replace it with any dict.
+        self.representations: dict[str, Representation] = Representations(
+            DEFAULT_REPRESENTATIONS
+        )
         #: Media type -> request body parser, read by
         #: :func:`~flask_resources.parsers.parsed_body`; a 415 lists the
         #: keys in this order.
@@ -693,17 +697,23 @@ class Api:
         Raises :class:`~werkzeug.exceptions.NotAcceptable` when nothing
         matches and there is no default media type.
         """
-        mediatype = best_match(
-            request.environ.get("HTTP_ACCEPT"),
-            tuple(self.representations),
-            fallback_mediatype or self.default_mediatype,
-        )
+        accept = current_request().environ.get("HTTP_ACCEPT")
+        default = fallback_mediatype or self.default_mediatype
+        # No Accept header means no preference: the default, unnegotiated.
+        mediatype = best_match(accept, self._offered(), default) if accept else default
         if mediatype is None:
             raise NotAcceptable()
         if mediatype == HTML_MEDIATYPE and self.browsable_renderer is not None:
             # ?format=json
             mediatype = self.browsable_renderer.mediatype(mediatype)
         return self._render(mediatype, data, code, headers)
+
+    def _offered(self) -> tuple[str, ...]:
+        """The media types of :attr:`representations`, in order."""
+        representations = self.representations
+        if type(representations) is Representations:
+            return representations.offered
+        return tuple(representations)
 
     def _render(
         self, mediatype: str, data: t.Any, code: t.Any, headers: HeadersValue | None
@@ -812,32 +822,27 @@ class Api:
         as Flask does, unless :attr:`errors` names its class or an
         :meth:`errorhandler` answers it.
         """
+        app = current_flask_app()
         cause = e
         answer = self._translate_error(e)
         if answer is not None:
             e = answer
         custom = self.errors.get(type(e).__name__)
         if not isinstance(e, HTTPException):
-            if custom is None and _propagate_exceptions(current_app):
+            if custom is None and _propagate_exceptions(app):
                 if sys.exc_info()[1] is e:
                     raise
                 raise e
-            got_request_exception.send(
-                current_app._get_current_object(),  # type: ignore[attr-defined]
-                exception=e,
-            )
+            got_request_exception.send(app, exception=e)
         elif e.response is not None:
             return e.get_response()
 
         data, code, headers = errors.describe(e, trusted=custom is not None)
         if code >= 500 and cause is not e and not isinstance(cause, HTTPException):
             # What the errorhandler answered for is what went wrong.
-            got_request_exception.send(
-                current_app._get_current_object(),  # type: ignore[attr-defined]
-                exception=cause,
-            )
+            got_request_exception.send(app, exception=cause)
         if code >= 500 and custom is None:
-            current_app.log_exception(
+            app.log_exception(
                 (type(cause), cause, t.cast(TracebackType, cause.__traceback__))
             )
         if custom is not None:
@@ -846,7 +851,7 @@ class Api:
         if (
             code == 404
             and isinstance(data, dict)
-            and current_app.config.get("ERROR_404_HELP", False)
+            and app.config.get("ERROR_404_HELP", False)
         ):
             message = data.get("message")
             if message is None or isinstance(message, str):
@@ -868,8 +873,8 @@ class Api:
         error is always rendered, never turned into another error."""
         representations = self.representations
         mediatype = best_match(
-            request.environ.get("HTTP_ACCEPT"),
-            tuple(representations),
+            current_request().environ.get("HTTP_ACCEPT"),
+            self._offered(),
             self.default_mediatype,
         )
         if mediatype == HTML_MEDIATYPE and self.browsable_renderer is not None:

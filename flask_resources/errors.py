@@ -15,11 +15,13 @@ import re
 import typing as t
 
 from flask import current_app, request
+from flask.globals import request_ctx
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ._state import get_state
+from ._utils import current_flask_app, current_request
 from .exceptions import HTTPError
 
 if t.TYPE_CHECKING:
@@ -42,17 +44,22 @@ def register_handlers(app: Flask) -> None:
 
 def owning_api(e: BaseException) -> Api | None:
     """Return the Api whose route the current request was for, if any."""
-    state = get_state(current_app)
+    app = current_flask_app()
+    state = get_state(app)
     if state is None:
         return None
-    rule = request.url_rule
+    req = current_request()
+    rule = req.url_rule
     if rule is not None:
         return state.endpoints.get(t.cast(str, rule.endpoint))
     if isinstance(e, MethodNotAllowed) and e.valid_methods:
         # The URL exists for other verbs: the owner is whoever routes those.
-        adapter = current_app.create_url_adapter(request)
+        # Match again with the adapter Flask routed the request with.
+        adapter = t.cast(t.Any, request_ctx)._get_current_object().url_adapter
+        if adapter is None:
+            adapter = app.create_url_adapter(req)
         try:
-            matched, _ = adapter.match(  # type: ignore[union-attr]
+            matched, _ = adapter.match(
                 method=next(iter(e.valid_methods)), return_rule=True
             )
         except HTTPException:
@@ -63,7 +70,7 @@ def owning_api(e: BaseException) -> Api | None:
             pass
         else:
             return state.endpoints.get(t.cast(str, matched.endpoint))
-    elif not (isinstance(e, NotFound) or e is request.routing_exception):
+    elif not (isinstance(e, NotFound) or e is req.routing_exception):
         # Routing failures other than 404 (a Host header Werkzeug cannot
         # bind answers 400) are the catch-all's too: no rule is there to own
         # them.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import inspect
 import typing as t
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import wraps
+from keyword import iskeyword
 
 from werkzeug.sansio.response import Response
 
@@ -331,6 +332,10 @@ def _snapshot(fields: FieldsMapping) -> list[tuple[t.Any, dict[t.Any, t.Any]]]:
 # How values are read from the object being marshalled; chosen per object
 # from its type, so each compiled function has one body per kind.
 _DICT, _ATTRS, _ANY = "dict", "attrs", "any"
+# Attributes read as ``o.name``, which is faster than ``getattr(o, name,
+# None)`` but raises AttributeError for a missing one: code of this kind
+# runs inside ``try`` and the ``_ATTRS`` code redoes the object on that error.
+_ATTRS_FAST = "attrs-fast"
 
 #: ``True`` for types whose instances are read by attribute only.
 _READS_ATTRS: dict[type, bool] = {}
@@ -359,6 +364,10 @@ class _Fallback(Exception):
 
 def _fallback() -> t.NoReturn:
     raise _Fallback
+
+
+def _bad_fixed() -> t.NoReturn:
+    raise MarshallingException("Invalid Fixed precision number.")
 
 
 def _name_error(exc: Exception, path: str) -> MarshallingException:
@@ -419,11 +428,16 @@ class _Compiler:
             "_reads_attrs": _reads_attrs,
             "_READS_ATTRS": _READS_ATTRS,
             "_Decimal": Decimal,
+            "_ZERO": Decimal(),
+            "_HALF_EVEN": ROUND_HALF_EVEN,
+            "_bad_fixed": _bad_fixed,
             "_rfc822": rfc822,
             "_dict": dict,
         }
         self.names: dict[int, str] = {}
         self.count = 0
+        #: The variable holding the object read from.
+        self.obj = "o"
 
     def bind(self, value: t.Any) -> str:
         """Put ``value`` in the namespace and return its name there."""
@@ -447,16 +461,18 @@ class _Compiler:
     def fetch(self, kind: str, source: t.Any) -> str:
         """Return the expression reading ``source`` (a key or attribute) from ``o``."""
         if callable(source):
-            return f"{self.bind(source)}(o)"
+            return f"{self.bind(source)}({self.obj})"
         if type(source) is not str:
-            return f"_get_value({self.const(source)}, o)"
+            return f"_get_value({self.const(source)}, {self.obj})"
         if "." in source:
-            return f"_get_value({source!r}, o)"
+            return f"_get_value({source!r}, {self.obj})"
         if kind == _DICT and not hasattr(dict, source):
-            return f"o.get({source!r})"
-        if kind == _ATTRS:
-            return f"getattr(o, {source!r}, None)"
-        return f"_get_key({source!r}, o)"
+            return f"{self.obj}.get({source!r})"
+        if kind == _ATTRS_FAST and source.isidentifier() and not iskeyword(source):
+            return f"{self.obj}.{source}"
+        if kind in (_ATTRS, _ATTRS_FAST):
+            return f"getattr({self.obj}, {source!r}, None)"
+        return f"_get_key({source!r}, {self.obj})"
 
     def format_expr(self, field: Raw, value: str) -> str | None:
         """Return inline formatting of ``value`` (not None) for ``field``.
@@ -470,7 +486,13 @@ class _Compiler:
         if template is not None:
             return template.format(value)
         if cls.format is Fixed.format:
-            return f"{self.bind(field.format)}({value})"
+            # Fixed.format written out: a method call costs as much as the rest.
+            precision = self.bind(field.precision)  # type: ignore[attr-defined]
+            return (
+                f"(str(n.quantize({precision}, rounding=_HALF_EVEN))"
+                f" if (n := _Decimal({value})).is_normal() or n == _ZERO"
+                " else _bad_fixed())"
+            )
         if cls.format is DateTime.format:
             formatter = field.formatters.get(field.dt_format)  # type: ignore[attr-defined]
             if formatter is rfc822:
@@ -491,6 +513,41 @@ class _Compiler:
             return f"{self.bind(cell)}.run"
         return self.bind(cell.run)
 
+    def nested_inline(
+        self, field: Nested, kind: str, var: str, indent: str
+    ) -> list[str]:
+        """Statements setting ``var`` to a Nested field's output for ``v``,
+        with the inner dict written out for dicts and plain objects; a call
+        to its compiled function costs as much as a small dict (issue 15).
+
+        Any other value goes to that function, as :meth:`nested_value` does.
+        """
+        lines = []
+        keyword = "if"
+        if field.allow_null or field.default is not None:
+            when_none = "None" if field.allow_null else self.const(field.default)
+            lines += [f"{indent}if v is None:", f"{indent}    {var} = {when_none}"]
+            keyword = "elif"
+        saved, self.count = self.obj, self.count + 1
+        self.obj = f"o{self.count}"
+        inner = indent + "    "
+        # Inside fast code, the inner object's attributes are read fast too.
+        attrs = _ATTRS_FAST if kind == _ATTRS_FAST else _ATTRS
+        for test, inner_kind in (
+            ("type(v) is _dict", _DICT),
+            ("_READS_ATTRS.get(type(v))", attrs),
+        ):
+            lines += [f"{indent}{keyword} {test}:", f"{inner}{self.obj} = v"]
+            display = self.emit_dict(
+                field.nested, inner_kind, "", lines, inner, frozenset()
+            )
+            lines.append(f"{inner}{var} = {display}")
+            keyword = "elif"
+        self.obj = saved
+        run = self.nested_run(field.nested)
+        lines += [f"{indent}else:", f"{inner}{var} = {run}(v)"]
+        return lines
+
     def nested_value(self, field: Nested, value: str) -> str:
         """Return the output expression of a Nested field for ``value``."""
         run = self.nested_run(field.nested)
@@ -501,6 +558,29 @@ class _Compiler:
         else:
             return f"{run}({value})"
         return f"{when_none} if {value} is None else {run}({value})"
+
+    def emit_attrs(
+        self,
+        fields: FieldsMapping,
+        lines: list[str],
+        indent: str,
+        done: tuple[str, ...],
+    ) -> None:
+        """Append the code reading ``fields`` from an object's attributes,
+        then the lines ``done``, where ``{}`` stands for the result's dict
+        display; they must leave the block (``return``, ``continue``).
+
+        Runs the ``o.name`` code first and, if an attribute is missing,
+        the ``getattr`` code again from the start.
+        """
+        lines.append(f"{indent}try:")
+        display = self.emit_dict(
+            fields, _ATTRS_FAST, "", lines, indent + "    ", frozenset()
+        )
+        lines += [f"{indent}    {line.format(display)}" for line in done]
+        lines += [f"{indent}except AttributeError:", f"{indent}    pass"]
+        display = self.emit_dict(fields, _ATTRS, "", lines, indent, frozenset())
+        lines += [f"{indent}{line.format(display)}" for line in done]
 
     def emit_dict(
         self,
@@ -550,7 +630,10 @@ class _Compiler:
         if cls.output is Nested.output:
             assert isinstance(field, Nested)
             lines.append(f"{indent}v = {self.fetch(kind, source)}")
-            body.append(f"{inner}{var} = {self.nested_value(field, 'v')}")
+            if _is_flat(field.nested):
+                body += self.nested_inline(field, kind, var, inner)
+            else:
+                body.append(f"{inner}{var} = {self.nested_value(field, 'v')}")
         elif (
             isinstance(field, List)
             and cls.output is List.output
@@ -583,7 +666,8 @@ class _Compiler:
             formatted = self.format_expr(field, "v")
             if formatted is None:
                 body.append(
-                    f"{inner}{var} = {self.bind(field.output)}({self.const(key)}, o)"
+                    f"{inner}{var} ="
+                    f" {self.bind(field.output)}({self.const(key)}, {self.obj})"
                 )
             else:
                 lines.append(f"{indent}v = {self.fetch(kind, source)}")
@@ -645,6 +729,20 @@ class _Compiler:
         ), True
 
 
+def _is_flat(fields: t.Any) -> bool:
+    """Whether ``fields`` is a dict of fields that hold no other dict, so
+    that writing it out inside another cannot recurse."""
+    if not isinstance(fields, Mapping):
+        return False
+    for entry in fields.values():
+        if isinstance(entry, Mapping):
+            return False
+        field = make_field(entry)
+        if isinstance(field, (Nested, List)) or type(field).output is Nested.output:
+            return False
+    return True
+
+
 def _compile(fields: FieldsMapping, cells: dict[int, _Cell]) -> Dump:
     """Compile ``fields`` into one function taking an object or a list of them.
 
@@ -666,11 +764,32 @@ def _compile(fields: FieldsMapping, cells: dict[int, _Cell]) -> Dump:
         "        reads_attrs = _reads_attrs(tp)",
         "    if reads_attrs:",
     ]
-    display = compiler.emit_dict(fields, _ATTRS, "", lines, "        ", frozenset())
-    lines.append(f"        return {display}")
+    compiler.emit_attrs(fields, lines, "        ", ("return {}",))
     lines += [
         "    if isinstance(o, _LT):",
-        "        return [run(item) for item in o]",
+        # The same bodies again, inside the loop: a call per item costs
+        # more than marshalling a small object (issue 15).
+        "        out = []",
+        "        append = out.append",
+        "        for o in o:",
+        "            tp = type(o)",
+        "            if tp is _dict:",
+    ]
+    display = compiler.emit_dict(fields, _DICT, "", lines, " " * 16, frozenset())
+    lines += [
+        f"                append({display})",
+        "                continue",
+        "            reads_attrs = _READS_ATTRS.get(tp)",
+        "            if reads_attrs is None:",
+        "                reads_attrs = _reads_attrs(tp)",
+        "            if reads_attrs:",
+    ]
+    compiler.emit_attrs(fields, lines, " " * 16, ("append({})", "continue"))
+    lines += [
+        "                continue",
+        "            else:",
+        "                append(run(o))",
+        "        return out",
     ]
     display = compiler.emit_dict(fields, _ANY, "", lines, "    ", frozenset())
     lines.append(f"    return {display}")

@@ -18,9 +18,11 @@ from werkzeug.datastructures import MultiDict as MultiDict
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
+from ._parseplan import Plan, compile_plan
 from ._utils import (
     FORM_MIMETYPES,
     check_body_length,
+    current_flask_app,
     json_kind,
     load_json_body,
     read_body,
@@ -113,7 +115,7 @@ def _json_body(req: t.Any) -> t.Any:
         if not raw:
             return None
         try:
-            body = load_json_body(raw, flask_json.loads)
+            body = load_json_body(raw, _json_loads())
         except UnicodeError:
             abort(400, message=f"{_DECODE_FAILED}: the body is not valid UTF-8")
         except RecursionError:
@@ -127,6 +129,15 @@ def _json_body(req: t.Any) -> t.Any:
     return body
 
 
+def _json_loads() -> t.Callable[[str], t.Any]:
+    """The current app's JSON decoder, as ``flask.json.loads`` would use,
+    looked up through the ``current_app`` proxy once."""
+    try:
+        return current_flask_app().json.loads
+    except RuntimeError:  # no application context
+        return flask_json.loads
+
+
 class _Sources(dict[str, tuple[t.Any, bool]]):
     """Each location of one request, read the first time it is asked for.
 
@@ -137,7 +148,7 @@ class _Sources(dict[str, tuple[t.Any, bool]]):
     __slots__ = ("request",)
 
     def __init__(self, request: t.Any) -> None:
-        super().__init__()
+        # Starts empty: ``dict.__init__`` has nothing to do.
         self.request = request
 
     def __missing__(self, location: str) -> tuple[t.Any, bool]:
@@ -179,6 +190,8 @@ def _query(request: Request) -> t.Any:
 def _entry(data: t.Any) -> tuple[t.Any, bool]:
     if data is None:
         return None, False
+    if type(data) is dict:  # a JSON body; spares the failing ``hasattr`` below
+        return data, False
     if hasattr(data, "getlist"):
         return data, True
     if isinstance(data, Mapping):
@@ -354,9 +367,15 @@ class Argument:
         self.nullable = nullable
         self._compile()
 
+    #: Bumped by every attribute set, so a parser's compiled plan can tell
+    #: that the argument changed.
+    _version: int = 0
+
     def __setattr__(self, key: str, value: t.Any) -> None:
         object.__setattr__(self, key, value)
-        if key in _OPTIONS and "_call" in self.__dict__:
+        state = self.__dict__
+        state["_version"] = state.get("_version", 0) + 1
+        if key in _OPTIONS and "_call" in state:
             self._compile()
 
     def __setstate__(self, state: dict[str, t.Any]) -> None:
@@ -619,6 +638,12 @@ class RequestParser:
     .. versionadded:: 0.1
     """
 
+    # The compiled parse of ``args``: ``None`` until the second parse (a
+    # parser built for one request is not worth compiling), ``False`` after
+    # the first. A class default too, for subclasses whose ``__init__``
+    # does not call this one.
+    _plan: Plan | t.Literal[False] | None = None
+
     def __init__(
         self,
         argument_class: type[Argument] = Argument,
@@ -633,6 +658,12 @@ class RequestParser:
         self.namespace_class = result_class or namespace_class
         self.trim = trim
         self.bundle_errors = bundle_errors
+        self._plan = None
+
+    def __getstate__(self) -> dict[str, t.Any]:
+        state = self.__dict__.copy()
+        state["_plan"] = None
+        return state
 
     @property
     def result_class(self) -> type[dict[str, t.Any]]:
@@ -694,29 +725,25 @@ class RequestParser:
             req = t.cast(t.Any, _request_proxy)._get_current_object()
         bundle = True if self.bundle_errors else None
         sources = _Sources(req)
-        known: set[str] | None = set() if strict else None
         namespace = self.namespace_class()
         errors: dict[str, t.Any] = {}
-        for arg in self.args:
-            if isinstance(arg, Argument) and arg._shared_sources:
-                value, found = arg._parse(
-                    sources,
-                    arg._locations,
-                    arg._single,
-                    bundle,
-                    http_error_code,
-                    known,
-                )
+        if not strict:
+            plan = self._plan
+            if plan is False:
+                # The second parse: worth compiling.
+                plan = self._plan = compile_plan(self.args, Argument, _parse_one)
+            if plan is None:
+                self._plan = False
+            elif plan(self.args, sources, namespace, errors, bundle, http_error_code):
+                if errors:
+                    abort(http_error_code, message=errors)
+                return namespace
             else:
-                value, found = arg.parse(req, bool(bundle) or _bundle_config())
-                if known is not None:
-                    known.update(
-                        arg.name + op.replace("=", "", 1) for op in arg.operators
-                    )
-            if isinstance(found, dict):
-                errors.update(found)
-            elif found or arg.store_missing:
-                namespace[arg.dest or arg.name] = value
+                # The arguments changed since: compile again next time.
+                self._plan = False
+        known: set[str] | None = set() if strict else None
+        for arg in self.args:
+            _parse_one(arg, sources, namespace, errors, bundle, http_error_code, known)
         if errors:
             abort(http_error_code, message=errors)
         if known is not None:
@@ -787,6 +814,31 @@ class RequestParser:
                 del self.args[index]
                 break
         return self
+
+
+def _parse_one(
+    arg: Argument,
+    sources: _Sources,
+    namespace: dict[str, t.Any],
+    errors: dict[str, t.Any],
+    bundle: bool | None,
+    code: int,
+    known: set[str] | None = None,
+) -> None:
+    """Parse one argument of a parser and store its value, or its error when
+    errors are bundled."""
+    if isinstance(arg, Argument) and arg._shared_sources:
+        value, found = arg._parse(
+            sources, arg._locations, arg._single, bundle, code, known
+        )
+    else:
+        value, found = arg.parse(sources.request, bool(bundle) or _bundle_config())
+        if known is not None:
+            known.update(arg.name + op.replace("=", "", 1) for op in arg.operators)
+    if isinstance(found, dict):
+        errors.update(found)
+    elif found or arg.store_missing:
+        namespace[arg.dest or arg.name] = value
 
 
 def _given_names(sources: _Sources) -> dict[str, None]:

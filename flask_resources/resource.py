@@ -6,12 +6,11 @@ import inspect
 import typing as t
 from collections.abc import Mapping
 
-from flask import current_app, request
 from flask.views import MethodView, View, http_method_funcs
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from ._utils import unpack
+from ._utils import current_flask_app, current_request, unpack
 from .conditional import WRITE_VERBS, VerbCheck, verb_check
 from .exceptions import FlaskResourcesError
 from .negotiation import best_match
@@ -92,7 +91,8 @@ class Resource(MethodView):
         client asks for one of them, the result is rendered here; otherwise
         the :class:`~flask_resources.Api` renders it.
         """
-        verb = request.method.lower()
+        req = current_request()
+        verb = req.method.lower()
         meth = getattr(self, verb, None)
         if meth is None and verb == "head":
             verb = "get"
@@ -112,9 +112,9 @@ class Resource(MethodView):
                 decorators = decorators.get(verb, ())
             for decorator in decorators:
                 meth = decorator(meth)
-            meth = current_app.ensure_sync(meth)
+            meth = current_flask_app().ensure_sync(meth)
         elif verb in self._async_verbs:
-            meth = current_app.async_to_sync(meth)
+            meth = current_flask_app().async_to_sync(meth)
 
         rv = meth(*args, **kwargs)
         if isinstance(rv, Response):
@@ -134,7 +134,7 @@ def render_own(
     """Render a verb's return value in one of a resource's own
     representations, if the client's ``Accept`` header asks for one."""
     mediatype = best_match(
-        request.environ.get("HTTP_ACCEPT"), tuple(representations), None
+        current_request().environ.get("HTTP_ACCEPT"), tuple(representations), None
     )
     if mediatype is None:
         return None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import sys
 import typing as t
 from collections.abc import Callable, Mapping
 
-import marshmallow as ma
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
@@ -28,6 +28,8 @@ from .operations import Arguments, Operation, amend
 from .parsers import parsed_body
 
 if t.TYPE_CHECKING:
+    import marshmallow as ma
+
     from .typing import AnyCallable, Decorator
 
 #: Where :func:`use_args` reads its data from. ``args`` is an alias of
@@ -54,18 +56,20 @@ UnknownPolicy: t.TypeAlias = t.Literal["exclude", "include", "raise"]
 #: (mass assignment); query strings, headers, cookies and URL variables carry
 #: keys that belong to others and are ignored.
 DEFAULT_UNKNOWN_BY_LOCATION: Mapping[str, UnknownPolicy] = {
-    "body": ma.RAISE,
-    "json": ma.RAISE,
-    "form": ma.RAISE,
-    "json_or_form": ma.RAISE,
-    "files": ma.RAISE,
-    "query": ma.EXCLUDE,
-    "headers": ma.EXCLUDE,
-    "cookies": ma.EXCLUDE,
-    "path": ma.EXCLUDE,
+    "body": "raise",
+    "json": "raise",
+    "form": "raise",
+    "json_or_form": "raise",
+    "files": "raise",
+    "query": "exclude",
+    "headers": "exclude",
+    "cookies": "exclude",
+    "path": "exclude",
 }
 
-_POLICIES = frozenset((ma.RAISE, ma.EXCLUDE, ma.INCLUDE))
+# marshmallow's RAISE, EXCLUDE and INCLUDE, spelled out so that importing
+# this module does not import marshmallow.
+_POLICIES = frozenset(("raise", "exclude", "include"))
 
 _LABELS = {
     "body": "request body",
@@ -276,12 +280,11 @@ def schema_dumper(source: object) -> Callable[[t.Any], t.Any] | None:
 
     .. versionadded:: 0.1
     """
-    if isinstance(source, type) and issubclass(source, ma.Schema):
-        source = source()
-    if not isinstance(source, ma.Schema):
+    schema = _schema_instance(source)
+    if schema is None:
         return None
-    dump = source.dump
-    if source.many:
+    dump = schema.dump
+    if schema.many:
         return dump
 
     def dump_one_or_many(data: t.Any) -> t.Any:
@@ -305,23 +308,52 @@ def _make_loader(
     if unknown is not None and unknown is not LOCATION_DEFAULT:
         if unknown not in _POLICIES:
             raise ValueError(f"unknown={unknown!r} is not raise, exclude or include")
-    if isinstance(source, type) and issubclass(source, ma.Schema):
-        return _SchemaLoader(source(), location, unknown)
-    if isinstance(source, ma.Schema):
-        return _SchemaLoader(source, location, unknown)
+    schema = _schema_instance(source)
+    if schema is not None:
+        return _SchemaLoader(schema, location, unknown)
     if isinstance(source, Mapping):
-        bad = [k for k, v in source.items() if not isinstance(v, ma.fields.Field)]
-        if bad:
-            raise TypeError(
-                f"use_args needs marshmallow fields; not fields: {', '.join(bad)}"
-            )
-        return _SchemaLoader(ma.Schema.from_dict(dict(source))(), location, unknown)
-    if callable(getattr(source, "parse_args", None)):
-        strict = unknown == ma.RAISE
-        return functools.partial(source.parse_args, strict=strict)
+        return _SchemaLoader(_schema_from_fields(source), location, unknown)
+    parse_args = getattr(source, "parse_args", None)
+    if callable(parse_args):
+        return functools.partial(parse_args, strict=unknown == "raise")
     raise TypeError(
         "use_args needs a marshmallow Schema class or instance, a dict of"
         f" marshmallow fields or a request parser, not {type(source).__name__}"
+    )
+
+
+def _schema_instance(source: object) -> ma.Schema | None:
+    """Return ``source`` as a schema instance if it is a schema class or
+    instance, else ``None``.
+
+    No schema exists before something imports marshmallow, so when nothing
+    has, ``source`` is not one and marshmallow stays unloaded: apps that
+    never use it do not pay for importing it.
+    """
+    if "marshmallow" not in sys.modules:
+        return None
+    import marshmallow as ma
+
+    if isinstance(source, type) and issubclass(source, ma.Schema):
+        return source()
+    if isinstance(source, ma.Schema):
+        return source
+    return None
+
+
+def _schema_from_fields(source: Mapping[t.Any, t.Any]) -> ma.Schema:
+    """Build a schema from a dict of marshmallow fields, or raise TypeError."""
+    if "marshmallow" in sys.modules:
+        import marshmallow as ma
+
+        bad = [k for k, v in source.items() if not isinstance(v, ma.fields.Field)]
+        if not bad:
+            return ma.Schema.from_dict(dict(source))()
+    else:
+        # Nothing imported marshmallow, so none of the values is a field.
+        bad = list(source)
+    raise TypeError(
+        f"use_args needs marshmallow fields; not fields: {', '.join(map(str, bad))}"
     )
 
 
@@ -338,9 +370,12 @@ class _SchemaLoader:
         location: str,
         unknown: UnknownPolicy | _UseLocationDefault | None,
     ) -> None:
+        import marshmallow as ma
+
         self.schema = schema
         self.location = location
         self.unknown = unknown
+        self.validation_error = ma.ValidationError
         keys = {
             field.data_key if field.data_key is not None else name: field
             for name, field in schema.load_fields.items()
@@ -372,7 +407,7 @@ class _SchemaLoader:
             data = self.read_multidict(location)
         try:
             return self.schema.load(data, unknown=self.policy())
-        except ma.ValidationError as exc:
+        except self.validation_error as exc:
             raise self.error(location, exc.messages) from exc
         except RecursionError:
             raise _too_deep(location) from None

@@ -258,6 +258,66 @@ def test_representations_replaced_wholesale(app: Flask) -> None:
     assert resp.headers["Content-Type"] == "text/x-repr"
 
 
+def _output_csv(data: t.Any, code: int, headers: t.Any = None) -> Response:
+    return Response(",".join(map(str, data.values())), status=code, headers=headers)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda reps: reps.__setitem__("text/csv", _output_csv),
+        lambda reps: reps.update({"text/csv": _output_csv}),
+        lambda reps: reps.setdefault("text/csv", _output_csv),
+        lambda reps: reps.__ior__({"text/csv": _output_csv}),
+    ],
+)
+def test_representations_changed_after_requests(
+    client: t.Any, api: Api, change: t.Callable[[t.Any], t.Any]
+) -> None:
+    # Negotiation keeps the tuple of media types between requests; every
+    # change to the dict must show in the next response.
+    api.add_resource(Hello, "/")
+    csv = {"Accept": "text/csv"}
+
+    def served() -> tuple[bytes, str]:
+        resp = client.get("/", headers=csv)
+        return resp.data, resp.headers["Content-Type"]
+
+    as_json = (b'{"hello": "world"}\n', "application/json")
+    as_csv = (b"world", "text/csv")
+    assert served() == as_json
+    change(api.representations)
+    assert served() == as_csv
+    for remove in (
+        lambda reps: reps.pop("text/csv"),
+        lambda reps: reps.__delitem__("text/csv"),
+        lambda reps: reps.popitem(),
+    ):
+        remove(api.representations)
+        assert served() == as_json
+        api.representations["text/csv"] = _output_csv
+        assert served() == as_csv
+    api.representations.clear()
+    assert client.get("/", headers=csv).status_code == 500  # nothing to render
+    api.representations["text/csv"] = _output_csv
+    assert served() == as_csv
+
+
+def test_each_app_encodes_with_its_own_config() -> None:
+    # One Api on two apps: the encoder is chosen per app, at its first
+    # response, from that app's config.
+    api = Api()
+    api.add_resource(Hello, "/")
+    compact, debug = Flask("compact"), Flask("debug")
+    compact.config["RESTFUL_JSON"] = {"separators": (",", ":")}
+    debug.debug = True
+    api.init_app(compact)
+    api.init_app(debug)
+    for _ in range(2):
+        assert compact.test_client().get("/").data == b'{"hello":"world"}\n'
+        assert debug.test_client().get("/").data == b'{\n    "hello": "world"\n}\n'
+
+
 def test_text_plain_default_mediatype(app: Flask) -> None:
     api = Api(app, default_mediatype="text/plain")
     api.add_resource(Hello, "/")

@@ -884,3 +884,48 @@ def test_marshal_accepts_a_schema() -> None:
     assert marshal([{"name": "A"}, {"name": "B"}], Pet(), envelope="pets") == {
         "pets": [{"name": "A"}, {"name": "B"}]
     }
+
+
+# Run in a fresh interpreter: this test module imports marshmallow itself.
+_WITHOUT_MARSHMALLOW = """
+import sys
+from flask import Flask
+import flask_resources
+from flask_resources import Api, Resource, fields, marshal, marshal_with, reqparse
+from flask_resources.schemas import use_args
+
+parser = reqparse.RequestParser().add_argument("name")
+
+class Cat(Resource):
+    @use_args(parser)
+    @marshal_with({"name": fields.String})
+    def post(self, args):
+        return args
+
+app = Flask(__name__)
+Api(app).add_resource(Cat, "/cat")
+answer = app.test_client().post("/cat", json={"name": "Tom"})
+assert answer.get_json() == {"name": "Tom"}, answer.data
+assert marshal({"a": 1}, {"a": fields.Integer}) == {"a": 1}
+try:
+    use_args({"a": 1})
+except TypeError as e:
+    assert "not fields: a" in str(e), e
+else:
+    raise AssertionError("use_args took a dict of non-fields")
+loaded = [m for m in ("marshmallow", "aniso8601", "pytz") if m in sys.modules]
+assert not loaded, loaded
+assert flask_resources.inputs.boolean("true") is True
+"""
+
+
+def test_marshmallow_is_imported_only_by_code_using_it() -> None:
+    # Importing it costs more than the rest of the package (issue 15); no
+    # schema can exist until something has imported it.
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_MARSHMALLOW], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
