@@ -87,9 +87,19 @@ class Process(t.NamedTuple):
                 code = self.process.returncode
                 pytest.fail(f"the server exited with {code}:\n{self.output()}")
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                # Up once a worker answers HTTP, not merely once the master
+                # listens: a worker that fails to boot makes the master exit,
+                # which the poll above then reports with the server's output.
+                connection = http.client.HTTPConnection(
+                    "127.0.0.1", self.port, timeout=5
+                )
+                try:
+                    connection.request("GET", "/")
+                    connection.getresponse().read()
+                finally:
+                    connection.close()
                 return
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 # Polled: the server is up as soon as it answers.
                 time.sleep(0.05)
         pytest.fail(f"nothing listens on 127.0.0.1:{self.port}:\n{self.output()}")

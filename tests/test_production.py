@@ -335,6 +335,9 @@ def run_loads(
     clean = write_load([server.port], TOKEN, prefix="a")
     rows = read_rows()
     print(clean.summary(label, rows))
+    if clean.failures:
+        # The server's own account of what went wrong, for the report.
+        print(server.output())
     check_load(clean, rows, killed=False)
     assert len(rows) == clean.requests
 
