@@ -64,7 +64,13 @@ def compare(
     return best
 
 
-def report(title: str, best: Mapping[str, float], *, baseline: str) -> str:
+def report(
+    title: str,
+    best: Mapping[str, float],
+    *,
+    baseline: str,
+    how: str = "best of the repeats",
+) -> str:
     """Format the results as a table of ratios to ``baseline``.
 
     Only ratios are printed: absolute times say more about the machine
@@ -75,7 +81,7 @@ def report(title: str, best: Mapping[str, float], *, baseline: str) -> str:
     base = best[baseline]
     for name, value in best.items():
         lines.append(f"{name:<{width}}  {value / base:6.3f}x")
-    lines.append(f"(ratio against {baseline!r}; best of the repeats; lower is faster)")
+    lines.append(f"(ratio against {baseline!r}; {how}; lower is faster)")
     return "\n".join(lines)
 
 

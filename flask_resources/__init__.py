@@ -36,7 +36,6 @@ from .exceptions import FlaskResourcesError as FlaskResourcesError
 from .exceptions import HTTPError as HTTPError
 from .exceptions import RequestValidationError as RequestValidationError
 from .exceptions import abort as abort
-from .operations import doc as doc
 from .parsers import DEFAULT_PARSERS as DEFAULT_PARSERS
 from .parsers import parsed_body as parsed_body
 from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
@@ -77,6 +76,7 @@ if t.TYPE_CHECKING:
     from .marshalling import marshal as marshal
     from .marshalling import marshal_with as marshal_with
     from .marshalling import marshal_with_field as marshal_with_field
+    from .operations import doc as doc
     from .schemas import use_args as use_args
     from .schemas import use_kwargs as use_kwargs
     from .utils import http_status_message as http_status_message
@@ -94,6 +94,7 @@ _LAZY = {
     "marshal": ("marshalling", "marshal"),
     "marshal_with": ("marshalling", "marshal_with"),
     "marshal_with_field": ("marshalling", "marshal_with_field"),
+    "doc": ("operations", "doc"),
     "use_args": ("schemas", "use_args"),
     "use_kwargs": ("schemas", "use_kwargs"),
     "http_status_message": ("utils", "http_status_message"),

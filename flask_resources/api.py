@@ -31,7 +31,6 @@ from ._state import AppState, create_state, get_state
 from ._utils import current_flask_app, current_request, unpack
 from .negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from .negotiation import mediatypes as accept_mediatypes
-from .pagination import PageOptions, paginate
 from .parsers import DEFAULT_PARSERS
 from .representations import DEFAULT_REPRESENTATIONS, Representations, output_json
 from .resource import Resource, check_async_support, render_own
@@ -39,6 +38,7 @@ from .typing import AnyCallable, Decorator, HeadersValue, Parser, Representation
 
 if t.TYPE_CHECKING:
     from .browsable import BrowsableAPI
+    from .pagination import PageOptions
 
 R = t.TypeVar("R", bound=type[View])
 
@@ -165,8 +165,7 @@ class Api:
         #: Give every resource's GET/HEAD answers an ETag (and 304s), unless
         #: the resource sets its own ``etag`` attribute.
         self.etag = etag
-        #: The defaults of :meth:`paginate`.
-        self.page_options = page_options or PageOptions()
+        self._page_options = page_options
         #: OpenAPI settings; ``None`` falls back to the app config key
         #: (``RESOURCES_API_TITLE``, ``RESOURCES_API_VERSION``,
         #: ``RESOURCES_OPENAPI_VERSION``, ``RESOURCES_OPENAPI_URL``,
@@ -584,7 +583,25 @@ class Api:
 
         .. versionadded:: 0.1
         """
+        from .pagination import paginate
+
         return paginate(cursor=cursor, options=self.page_options, **settings)
+
+    @property
+    def page_options(self) -> PageOptions:
+        """The defaults of :meth:`paginate`. Pagination is loaded on first
+        use, so an app that never paginates does not import it."""
+        options = self._page_options
+        if options is None:
+            from .pagination import PageOptions
+
+            # Two threads may both get here; both build the same frozen value.
+            options = self._page_options = PageOptions()
+        return options
+
+    @page_options.setter
+    def page_options(self, options: PageOptions) -> None:
+        self._page_options = options
 
     def representation(
         self, mediatype: str

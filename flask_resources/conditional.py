@@ -37,11 +37,11 @@ from werkzeug.http import (
 )
 
 from .exceptions import abort
-from .operations import Arguments, Operation, ResponseDoc, Status, amend
 
 if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
+    from .operations import Operation, ResponseDoc, Status
     from .typing import AnyCallable
 
 __all__ = [
@@ -110,6 +110,10 @@ def record(resource: type[t.Any], settings: Conditional) -> None:
     """Record what a resource opted into on its class's operation record,
     under ``extensions["conditional"]``, for readers such as the OpenAPI
     generator; :func:`verb_operation` says what that means for one verb."""
+    # Imported here: the records are read only by documentation, so an app
+    # that never opts in does not load them (issue 15).
+    from .operations import Operation, amend
+
     amend(
         resource,
         Operation(
@@ -132,6 +136,8 @@ def verb_operation(verb: str, conditional: Mapping[str, t.Any]) -> Operation:
     :param verb: the lower case verb.
     :param conditional: the recorded settings.
     """
+    from .operations import Arguments, Operation, ResponseDoc
+
     method = verb.upper()
     params: dict[str, t.Any] = {}
     responses: dict[Status, ResponseDoc] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import sys
 import typing as t
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -33,8 +34,6 @@ from .fields import (
     marshal_slow,
     rfc822,
 )
-from .operations import Operation, ResponseDoc, amend
-from .schemas import schema_dumper
 
 if t.TYPE_CHECKING:
     import marshmallow as ma
@@ -79,7 +78,7 @@ def marshal(data: t.Any, fields: MarshalSource, envelope: str | None = None) -> 
 
     .. versionadded:: 0.1
     """
-    schema_dump = schema_dumper(fields)
+    schema_dump = _schema_dumper(fields)
     if schema_dump is not None:
         result = schema_dump(data)
     else:
@@ -93,7 +92,8 @@ class marshal_with:
 
     The body of a ``(body, status, headers)`` or ``(body, status)`` tuple is
     marshalled and the tuple kept; a ready response passes unchanged. The
-    fields dict is compiled when the decorator is applied. ::
+    fields dict is compiled on the first call, so that defining resources
+    costs no more than with Flask-RESTful. ::
 
         class Todo(Resource):
             @marshal_with({"id": fields.Integer, "task": fields.String})
@@ -141,10 +141,7 @@ class marshal_with:
         if isinstance(source, type):
             # A schema class: record an instance, as for every schema.
             source = source()
-        response = ResponseDoc(
-            self.code or 200, source=source, envelope=self.envelope, success=True
-        )
-        _record_success(wrapper, response)
+        _record_success(wrapper, self.code or 200, source, self.envelope)
         return wrapper
 
 
@@ -168,13 +165,21 @@ class marshal_with_field:
 
     def __call__(self, f: F) -> F:
         wrapper = _wrap_result(f, self.field.format)
-        _record_success(wrapper, ResponseDoc(200, source=self.field, success=True))
+        _record_success(wrapper, 200, self.field)
         return wrapper
 
 
-def _record_success(wrapper: t.Any, response: ResponseDoc) -> None:
-    """Record ``response`` as the body the method's return value gives."""
-    amend(wrapper, Operation(responses={response.status: response}))
+def _record_success(
+    wrapper: t.Any, status: int, source: t.Any, envelope: str | None = None
+) -> None:
+    """Record that the method's return value gives the ``status`` response,
+    formatted by ``source`` (inside ``envelope``)."""
+    # Imported on first use, so that importing this module does not load the
+    # documentation records (issue 15).
+    from .operations import Operation, ResponseDoc, amend
+
+    response = ResponseDoc(status, source=source, envelope=envelope, success=True)
+    amend(wrapper, Operation(responses={status: response}))
 
 
 def _wrap_result(f: F, dump: Dump, code: int | None = None) -> F:
@@ -208,18 +213,31 @@ def _wrap_result(f: F, dump: Dump, code: int | None = None) -> F:
     return t.cast(F, wrapper)
 
 
+def _schema_dumper(source: object) -> Dump | None:
+    """:func:`~flask_resources.schemas.schema_dumper`, once marshmallow is
+    loaded: until then no schema exists, and apps that marshal with fields
+    dicts alone never load the marshmallow support."""
+    if "marshmallow" not in sys.modules:
+        return None
+    from .schemas import schema_dumper
+
+    return schema_dumper(source)
+
+
 def _source_dump(source: MarshalSource) -> Dump:
     """Turn what ``marshal_with`` was given into a dump function.
 
     The one place that knows the kinds of source: a marshmallow schema or
     a fields dict.
     """
-    schema_dump = schema_dumper(source)
+    schema_dump = _schema_dumper(source)
     if schema_dump is not None:
         return schema_dump
     fields = t.cast(FieldsMapping, source)
+    # Compiled on first use: compiling costs more than defining a resource,
+    # and an app that never calls the method should not pay for it at start.
+    # Two threads may both compile; either result is the same function.
     entry = _Entry(fields)
-    entry.compile()
 
     def dump(data: t.Any) -> t.Any:
         nonlocal entry

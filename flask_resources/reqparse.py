@@ -18,7 +18,6 @@ from werkzeug.datastructures import MultiDict as MultiDict
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
-from ._parseplan import Plan, compile_plan
 from ._utils import (
     FORM_MIMETYPES,
     check_body_length,
@@ -28,6 +27,9 @@ from ._utils import (
     read_body,
 )
 from .exceptions import abort
+
+if t.TYPE_CHECKING:
+    from ._parseplan import Plan
 
 __all__ = ["Argument", "Namespace", "RequestParser"]
 
@@ -730,7 +732,10 @@ class RequestParser:
         if not strict:
             plan = self._plan
             if plan is False:
-                # The second parse: worth compiling.
+                # The second parse: worth compiling. Loaded here, as an app
+                # that parses once (a script, a test) never needs it.
+                from ._parseplan import compile_plan
+
                 plan = self._plan = compile_plan(self.args, Argument, _parse_one)
             if plan is None:
                 self._plan = False

@@ -24,12 +24,12 @@ from .exceptions import (
     http_error_class,
     validation_error_class,
 )
-from .operations import Arguments, Operation, amend
 from .parsers import parsed_body
 
 if t.TYPE_CHECKING:
     import marshmallow as ma
 
+    from .operations import Operation
     from .typing import AnyCallable, Decorator
 
 #: Where :func:`use_args` reads its data from. ``args`` is an alias of
@@ -222,6 +222,9 @@ def _arguments_record(
     as_kwargs: bool = False,
 ) -> Operation:
     """What ``use_args``/``use_kwargs`` record about the operation."""
+    # Imported on first use: importing this module does not load the records.
+    from .operations import Arguments, Operation
+
     if isinstance(load, _SchemaLoader):
         arguments = Arguments(load.schema, location=load.location)
     else:
@@ -249,6 +252,8 @@ def _wrap(
     inject: _Inject,
     record: Operation,
 ) -> AnyCallable:
+    from .operations import amend
+
     # A coroutine function needs a coroutine wrapper, or Flask's ensure_sync
     # would take the wrapper for a plain view.
     if inspect.iscoroutinefunction(func):

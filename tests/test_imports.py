@@ -6,6 +6,9 @@ from __future__ import annotations
 import collections
 import functools
 import importlib
+import json
+import subprocess
+import sys
 import types
 
 import flask
@@ -122,3 +125,47 @@ def test_star_import_gives_our_names_only() -> None:
             assert value.__name__.startswith("flask_resources."), name
         elif callable(value):
             assert value.__module__.startswith("flask_resources"), name
+
+
+# Run in a fresh interpreter: what loads on import and what waits for use.
+LOAD_ORDER = """
+import sys
+from flask_resources import Api, Resource, abort, fields, marshal, marshal_with
+from flask_resources import parsed_body, reqparse
+print(sorted(m for m in sys.modules if m.startswith(("flask_resources.", "marshmallow",
+      "aniso8601", "pytz", "apispec"))))
+
+class Cats(Resource):
+    @marshal_with({"name": fields.String})
+    def get(self):
+        return {"name": "Tom"}
+
+print("flask_resources.operations" in sys.modules)
+"""
+
+
+def test_import_leaves_records_pagination_and_libraries_for_later() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_ORDER],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded, after_decorating = result.stdout.splitlines()
+    loaded_modules = json.loads(loaded.replace("'", '"'))
+    for lazy in (
+        "flask_resources.operations",
+        "flask_resources.pagination",
+        "flask_resources.schemas",
+        "flask_resources._parseplan",
+        "flask_resources.inputs",
+        "flask_resources.openapi",
+        "flask_resources.browsable",
+        "marshmallow",
+        "aniso8601",
+        "pytz",
+        "apispec",
+    ):
+        assert lazy not in loaded_modules
+    # The first decorator that documents the method loads the records.
+    assert after_decorating == "True"

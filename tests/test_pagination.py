@@ -355,3 +355,11 @@ def test_bad_page_refused_before_the_verb_runs(api: Api, client: t.Any) -> None:
     assert calls == []
     assert client.get("/c").status_code == 200
     assert calls == [1]
+
+
+def test_api_page_options_default_and_replace(app: Flask) -> None:
+    api = Api(app)
+    assert api.page_options == PageOptions()
+    assert api.page_options is api.page_options
+    api.page_options = PageOptions(per_page=5)
+    assert api.page_options.per_page == 5
