@@ -157,7 +157,7 @@ def test_import_leaves_records_pagination_and_libraries_for_later() -> None:
         "flask_resources.operations",
         "flask_resources.pagination",
         "flask_resources.schemas",
-        "flask_resources._parseplan",
+        "flask_resources.reqparse._plan",
         "flask_resources.inputs",
         "flask_resources.openapi",
         "flask_resources.browsable",

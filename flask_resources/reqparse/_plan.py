@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from werkzeug.datastructures import FileStorage
 
 if t.TYPE_CHECKING:
-    from .reqparse import Argument
+    from .argument import Argument
 
 #: ``slow(arg, sources, namespace, errors, bundle, code)``: parse one argument
 #: the general way and store its value or error.
