@@ -99,6 +99,31 @@ def test_pass_through_names_are_the_originals(
     assert getattr(flask_resources, name) is getattr(module, original)
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Api",
+        "ErrorTranslator",
+        "_Registration",
+        "_endpoint_prefix",
+        "_join_endpoint",
+        "_propagate_exceptions",
+        "_resource_view",
+    ],
+)
+def test_api_package_keeps_the_names_of_api_module(name: str) -> None:
+    # api.py became the api/ package; what the module defined imports as before.
+    namespace: dict[str, object] = {}
+    exec(f"from flask_resources.api import {name}", namespace)
+    assert namespace[name] is not None
+
+
+def test_api_package_gives_the_package_api() -> None:
+    from flask_resources.api import Api
+
+    assert Api is flask_resources.Api
+
+
 def test_utils_ordered_dict_is_collections() -> None:
     from flask_resources.utils import OrderedDict
 

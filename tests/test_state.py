@@ -34,7 +34,7 @@ def test_state_is_created_when_the_first_api_binds() -> None:
 
 
 def test_errors_and_api_do_not_import_each_other() -> None:
-    # errors.py may name Api in type hints only; api.py builds on errors.py.
+    # errors.py may name Api in type hints only; api/ builds on errors.py.
     package = pathlib.Path(flask_resources.__file__).parent
     tree = ast.parse((package / "errors.py").read_text())
     runtime_imports = [
