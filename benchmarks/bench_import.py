@@ -92,17 +92,25 @@ def run(statement: str, env: dict[str, str]) -> tuple[float, str]:
 
 def instructions(statement: str, env: dict[str, str]) -> int:
     """The instructions a fresh interpreter runs for ``statement``, counted
-    by Valgrind: the same on every run, so a difference of a fraction of a
-    per cent shows, which wall time on a shared machine cannot resolve."""
-    out = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
-        + [sys.executable, "-c", statement],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stderr
-    return int(re.search(r"Collected : (\d+)", out).group(1))  # type: ignore[union-attr]
+    by Valgrind: the median of three runs with a fixed hash seed, which
+    agree to a few hundred instructions in some 600 million, so a
+    difference of a fraction of a per cent shows, where wall time on a
+    shared machine cannot resolve one of several per cent."""
+    counts = []
+    for _ in range(3):
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+            + [sys.executable, "-c", statement],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**env, "PYTHONHASHSEED": "0"},
+        ).stderr
+        found = re.search(r"Collected : (\d+)", out)
+        if found is None:
+            raise RuntimeError(f"no count from Valgrind:\n{out}")
+        counts.append(int(found.group(1)))
+    return int(statistics.median(counts))
 
 
 def main() -> None:
