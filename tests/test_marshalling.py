@@ -693,6 +693,61 @@ def test_compiled_cache_is_safe_under_threads() -> None:
     assert errors == []
 
 
+def test_marshal_with_compiles_at_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flask_resources.marshalling import cache
+
+    compiled: list[object] = []
+
+    def counting_compile(fields_: t.Any, cells: t.Any) -> t.Any:
+        compiled.append(fields_)
+        return original(fields_, cells)
+
+    original = cache._compile
+    monkeypatch.setattr(cache, "_compile", counting_compile)
+    item = {"a": fields.Integer}
+    method = marshal_with(item)(lambda: {"a": "1"})
+    assert compiled == []  # defining the resource compiles nothing
+    assert method() == {"a": 1}
+    assert method() == {"a": 1}
+    assert compiled == [item]  # the first call compiled, once
+
+
+def test_marshal_with_compiles_at_first_call_safely_under_threads() -> None:
+    # The fields dict is compiled at the first call, not when decorated:
+    # many threads making that first call at once all get the right answer.
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+    methods = [
+        marshal_with({"a": fields.Integer, "b": fields.String})(
+            lambda n: [{"a": n, "b": n}, {"a": n + 1, "b": n}]
+        )
+        for _ in range(50)
+    ]
+
+    def work() -> None:
+        start.wait()
+        try:
+            for n, method in enumerate(methods):
+                assert method(n) == [
+                    {"a": n, "b": str(n)},
+                    {"a": n + 1, "b": str(n)},
+                ]
+        except BaseException as e:  # noqa: B036 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert errors == []
+
+
 class Partial:
     """Objects of one class, some without every attribute."""
 
