@@ -360,6 +360,36 @@ def test_handle_error_override(app: Flask) -> None:
     assert app.test_client().post("/hello").get_json() == {"error": 405}
 
 
+def test_make_response_override_renders_errors_too(app: Flask) -> None:
+    # Flask-RESTful's handle_error answered through self.make_response, so
+    # a subclass that adds to every response adds to error responses too.
+    class MyApi(Api):
+        def make_response(self, data: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            resp = super().make_response(data, *args, **kwargs)
+            resp.headers["X-Api"] = "mine"
+            return resp
+
+    class Gone(Resource):
+        def get(self) -> t.Any:
+            abort(410, message="gone")
+
+    api = MyApi(app)
+    api.add_resource(Hello, "/hello")
+    api.add_resource(Gone, "/gone")
+    client = app.test_client()
+    assert client.get("/hello").headers["X-Api"] == "mine"
+    resp = client.get("/gone")
+    assert (resp.status_code, resp.get_json()) == (410, {"message": "gone"})
+    assert resp.headers["X-Api"] == "mine"
+    resp = client.post("/hello")
+    assert resp.status_code == 405 and "GET" in resp.headers["Allow"]
+    assert resp.headers["X-Api"] == "mine"
+    # Asked for what the Api cannot render, the error still comes as JSON.
+    resp = client.get("/gone", headers={"Accept": "application/xml"})
+    assert (resp.status_code, resp.mimetype) == (410, "application/json")
+    assert resp.headers["X-Api"] == "mine"
+
+
 def test_errors_in_blueprint_api_and_blueprint_handlers_win(app: Flask) -> None:
     bp = Blueprint("bp", __name__, url_prefix="/bp")
     api = Api(bp)

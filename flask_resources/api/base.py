@@ -72,5 +72,13 @@ class ApiBase:
             code: t.Any,
             headers: HeadersValue | None,
         ) -> Response: ...
+        def make_response(
+            self,
+            data: t.Any,
+            code: t.Any = 200,
+            headers: HeadersValue | None = None,
+            *,
+            fallback_mediatype: str | None = None,
+        ) -> Response: ...
         def handle_error(self, e: Exception) -> Response: ...
         def _forget_specs(self) -> None: ...

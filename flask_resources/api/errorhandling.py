@@ -15,6 +15,7 @@ from .. import errors
 from .._utils import current_flask_app, current_request
 from ..negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from .base import ApiBase
+from .responses import ResponseMixin
 
 #: What :meth:`Api.errorhandler` registers: turns an exception into the HTTP
 #: error to answer with, or ``None`` to leave it to the usual handling.
@@ -134,7 +135,14 @@ class ErrorMixin(ApiBase):
         problem = errors.problem_format()
         if problem:
             data = errors.problem_details(data, code)
-        resp = self._render(self._error_mediatype(), data, code, headers)
+        mediatype = self._error_mediatype()
+        if type(self).make_response is ResponseMixin.make_response:
+            resp = self._render(mediatype, data, code, headers)
+        else:
+            # A subclass's make_response renders errors too, as it did with
+            # Flask-RESTful; the error's media type is its fallback, so an
+            # error is never turned into a 406.
+            resp = self.make_response(data, code, headers, fallback_mediatype=mediatype)
         if problem and resp.mimetype == JSON_MEDIATYPE:
             resp.headers["Content-Type"] = errors.PROBLEM_MEDIATYPE
         if resp.status_code == 401:
