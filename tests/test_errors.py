@@ -390,6 +390,25 @@ def test_make_response_override_renders_errors_too(app: Flask) -> None:
     assert resp.headers["X-Api"] == "mine"
 
 
+def test_make_response_override_with_flask_restful_signature(app: Flask) -> None:
+    # Overrides written for Flask-RESTful take (data, code, headers) only.
+    class MyApi(Api):
+        def make_response(
+            self, data: t.Any, code: t.Any = 200, headers: t.Any = None
+        ) -> t.Any:
+            resp = super().make_response(data, code, headers)
+            resp.headers["X-Api"] = "mine"
+            return resp
+
+    class Gone(Resource):
+        def get(self) -> t.Any:
+            abort(410, message="gone")
+
+    MyApi(app).add_resource(Gone, "/gone")
+    resp = app.test_client().get("/gone")
+    assert (resp.status_code, resp.headers["X-Api"]) == (410, "mine")
+
+
 def test_errors_in_blueprint_api_and_blueprint_handlers_win(app: Flask) -> None:
     bp = Blueprint("bp", __name__, url_prefix="/bp")
     api = Api(bp)
@@ -503,3 +522,23 @@ def test_abort_without_body_has_no_data_attribute() -> None:
     assert not hasattr(info.value, "data")
     assert isinstance(info.value, HTTPError)
     assert info.value.get_data() == {"message": NOT_FOUND}
+
+
+def test_make_response_override_without_default_mediatype(app: Flask) -> None:
+    # No default media type and an Accept the Api cannot render: the
+    # override gets the error's media type as its fallback, not a 406.
+    class MyApi(Api):
+        def make_response(self, data: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            resp = super().make_response(data, *args, **kwargs)
+            resp.headers["X-Api"] = "mine"
+            return resp
+
+    class Gone(Resource):
+        def get(self) -> t.Any:
+            abort(410, message="gone")
+
+    MyApi(app, default_mediatype=None).add_resource(Gone, "/gone")
+    resp = app.test_client().get("/gone", headers={"Accept": "application/xml"})
+    assert (resp.status_code, resp.mimetype) == (410, "application/json")
+    assert resp.get_json() == {"message": "gone"}
+    assert resp.headers["X-Api"] == "mine"

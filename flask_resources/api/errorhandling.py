@@ -8,7 +8,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from flask import Flask, current_app, got_request_exception
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotAcceptable
 from werkzeug.wrappers import Response
 
 from .. import errors
@@ -140,9 +140,16 @@ class ErrorMixin(ApiBase):
             resp = self._render(mediatype, data, code, headers)
         else:
             # A subclass's make_response renders errors too, as it did with
-            # Flask-RESTful; the error's media type is its fallback, so an
-            # error is never turned into a 406.
-            resp = self.make_response(data, code, headers, fallback_mediatype=mediatype)
+            # Flask-RESTful, called as Flask-RESTful called it; only when
+            # the client accepts nothing the Api renders does it get the
+            # error's media type as a fallback, so an error never turns
+            # into a 406.
+            try:
+                resp = self.make_response(data, code, headers)
+            except NotAcceptable:
+                resp = self.make_response(
+                    data, code, headers, fallback_mediatype=mediatype
+                )
         if problem and resp.mimetype == JSON_MEDIATYPE:
             resp.headers["Content-Type"] = errors.PROBLEM_MEDIATYPE
         if resp.status_code == 401:
