@@ -554,12 +554,12 @@ BAD_VALUES: dict[str, tuple[str, Answer | None, Answer | None]] = {
     ),
     "born not a date": (
         '{"name": "tom", "born": "yesterday"}',
-        arg("born", "yesterday is not a valid date"),
+        arg("born", "time data 'yesterday' does not match format '%Y-%m-%d'"),
         None,
     ),
     "born out of range": (
         '{"name": "tom", "born": "99999-01-01"}',
-        arg("born", "99999-01-01 is not a valid date"),
+        arg("born", "time data '99999-01-01' does not match format '%Y-%m-%d'"),
         None,
     ),
 }

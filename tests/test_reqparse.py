@@ -259,7 +259,7 @@ def test_type(type_: t.Any, value: t.Any, expected: t.Any) -> None:
         (
             inputs.date,
             "2023-02-30",
-            "2023-02-30 is not a valid date: day is out of range for month",
+            "day is out of range for month",
         ),
         (inputs.date, 20230230, "20230230 is not a valid date"),
         (
@@ -273,7 +273,7 @@ def test_type(type_: t.Any, value: t.Any, expected: t.Any) -> None:
             {"x": 1},
             "Invalid foo: {'x': 1}. foo must be a valid ISO8601 date/time interval.",
         ),
-        (inputs.datetime_from_iso8601, {}, "{} is not a valid ISO 8601 datetime"),
+        (inputs.datetime_from_iso8601, {}, "Date time must be string."),
         (
             inputs.datetime_from_rfc822,
             "tomorrow",
