@@ -4,7 +4,6 @@ loads /docs of the cats sample served by waitress on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import threading
 import typing as t
 
 import pytest
@@ -12,12 +11,12 @@ import pytest
 pytest.importorskip("apispec", reason="needs the 'openapi' extra (apispec)")
 pytest.importorskip("flask_swagger_ui", reason="needs the 'docs' extra")
 pytest.importorskip("sqlalchemy", reason="the cats sample needs the samples extra")
-waitress = pytest.importorskip("waitress", reason="needs waitress")
+pytest.importorskip("waitress", reason="needs waitress")
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="needs Playwright's Python package"
 )
 
-from servers import CHROMIUM  # noqa: E402
+from servers import CHROMIUM, waitress_server  # noqa: E402
 from servers import CHROMIUM_ARGS as FLAGS  # noqa: E402
 
 from samples.cats import create_app  # noqa: E402
@@ -39,15 +38,8 @@ def base_url(tmp_path: t.Any) -> t.Iterator[str]:
     app.test_client().post(
         "/cats", json={"name": "Tom"}, headers={"Authorization": "Bearer browser-token"}
     )
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    finally:
-        server.trigger.pull_trigger(server.close)  # type: ignore[union-attr]
-        thread.join(10)
-        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+    with waitress_server(app, threads=2) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_docs_page_renders_and_tries_an_operation(base_url: str) -> None:
