@@ -189,15 +189,25 @@ def _wrap_result(f: F, dump: Dump, code: int | None = None) -> F:
     return t.cast(F, wrapper)
 
 
+#: :func:`~flask_resources.schemas.schema_dumper`, once loaded; an import
+#: statement on every ``marshal`` call would cost more than the call itself.
+_loaded_schema_dumper: Callable[[object], Dump | None] | None = None
+
+
 def _schema_dumper(source: object) -> Dump | None:
     """:func:`~flask_resources.schemas.schema_dumper`, once marshmallow is
     loaded: until then no schema exists, and apps that marshal with fields
     dicts alone never load the marshmallow support."""
-    if "marshmallow" not in sys.modules:
-        return None
-    from ..schemas import schema_dumper
+    global _loaded_schema_dumper
+    dumper = _loaded_schema_dumper
+    if dumper is None:
+        if "marshmallow" not in sys.modules:
+            return None
+        from ..schemas import schema_dumper
 
-    return schema_dumper(source)
+        # Threads racing here all store the same function.
+        dumper = _loaded_schema_dumper = schema_dumper
+    return dumper(source)
 
 
 def _source_dump(source: MarshalSource) -> Dump:
