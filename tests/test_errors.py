@@ -360,20 +360,24 @@ def test_handle_error_override(app: Flask) -> None:
     assert app.test_client().post("/hello").get_json() == {"error": 405}
 
 
+class MarkingApi(Api):
+    """An Api whose make_response override marks every response."""
+
+    def make_response(self, data: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        resp = super().make_response(data, *args, **kwargs)
+        resp.headers["X-Api"] = "mine"
+        return resp
+
+
+class Gone(Resource):
+    def get(self) -> t.Any:
+        abort(410, message="gone")
+
+
 def test_make_response_override_renders_errors_too(app: Flask) -> None:
     # Flask-RESTful's handle_error answered through self.make_response, so
     # a subclass that adds to every response adds to error responses too.
-    class MyApi(Api):
-        def make_response(self, data: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
-            resp = super().make_response(data, *args, **kwargs)
-            resp.headers["X-Api"] = "mine"
-            return resp
-
-    class Gone(Resource):
-        def get(self) -> t.Any:
-            abort(410, message="gone")
-
-    api = MyApi(app)
+    api = MarkingApi(app)
     api.add_resource(Hello, "/hello")
     api.add_resource(Gone, "/gone")
     client = app.test_client()
@@ -399,10 +403,6 @@ def test_make_response_override_with_flask_restful_signature(app: Flask) -> None
             resp = super().make_response(data, code, headers)
             resp.headers["X-Api"] = "mine"
             return resp
-
-    class Gone(Resource):
-        def get(self) -> t.Any:
-            abort(410, message="gone")
 
     MyApi(app).add_resource(Gone, "/gone")
     resp = app.test_client().get("/gone")
@@ -527,17 +527,7 @@ def test_abort_without_body_has_no_data_attribute() -> None:
 def test_make_response_override_without_default_mediatype(app: Flask) -> None:
     # No default media type and an Accept the Api cannot render: the
     # override gets the error's media type as its fallback, not a 406.
-    class MyApi(Api):
-        def make_response(self, data: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
-            resp = super().make_response(data, *args, **kwargs)
-            resp.headers["X-Api"] = "mine"
-            return resp
-
-    class Gone(Resource):
-        def get(self) -> t.Any:
-            abort(410, message="gone")
-
-    MyApi(app, default_mediatype=None).add_resource(Gone, "/gone")
+    MarkingApi(app, default_mediatype=None).add_resource(Gone, "/gone")
     resp = app.test_client().get("/gone", headers={"Accept": "application/xml"})
     assert (resp.status_code, resp.mimetype) == (410, "application/json")
     assert resp.get_json() == {"message": "gone"}

@@ -663,26 +663,22 @@ def test_odd_key_errors_name_the_key() -> None:
         assert info.value.field == "nul\0key"
 
 
-def test_compiled_cache_is_safe_under_threads() -> None:
-    # A fields dict built on every call fills the cache, so each call also
-    # evicts; eight threads evicting at once used to raise KeyError.
+def run_in_threads(work: t.Callable[[], None], count: int = 8) -> None:
+    """Run ``work`` in ``count`` threads started together, with the switch
+    interval at 1 us so they interleave often; fail with any error raised."""
     old_interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     errors: list[BaseException] = []
-    start = threading.Barrier(8)
+    start = threading.Barrier(count)
 
-    def work() -> None:
+    def run() -> None:
         start.wait()
         try:
-            for i in range(400):
-                fields_ = {"a": fields.Integer, "b": fields.String}
-                result = marshal({"a": i, "b": i}, fields_)
-                assert result == {"a": i, "b": str(i)}
-                assert marshal({"a": i, "b": i}, fields_) == result
+            work()
         except BaseException as e:  # noqa: B036 - reported below
             errors.append(e)
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     try:
         for thread in threads:
             thread.start()
@@ -691,6 +687,19 @@ def test_compiled_cache_is_safe_under_threads() -> None:
     finally:
         sys.setswitchinterval(old_interval)
     assert errors == []
+
+
+def test_compiled_cache_is_safe_under_threads() -> None:
+    # A fields dict built on every call fills the cache, so each call also
+    # evicts; eight threads evicting at once used to raise KeyError.
+    def work() -> None:
+        for i in range(400):
+            fields_ = {"a": fields.Integer, "b": fields.String}
+            result = marshal({"a": i, "b": i}, fields_)
+            assert result == {"a": i, "b": str(i)}
+            assert marshal({"a": i, "b": i}, fields_) == result
+
+    run_in_threads(work)
 
 
 def test_marshal_with_compiles_at_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -715,10 +724,6 @@ def test_marshal_with_compiles_at_first_call(monkeypatch: pytest.MonkeyPatch) ->
 def test_marshal_with_compiles_at_first_call_safely_under_threads() -> None:
     # The fields dict is compiled at the first call, not when decorated:
     # many threads making that first call at once all get the right answer.
-    old_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
     methods = [
         marshal_with({"a": fields.Integer, "b": fields.String})(
             lambda n: [{"a": n, "b": n}, {"a": n + 1, "b": n}]
@@ -727,25 +732,13 @@ def test_marshal_with_compiles_at_first_call_safely_under_threads() -> None:
     ]
 
     def work() -> None:
-        start.wait()
-        try:
-            for n, method in enumerate(methods):
-                assert method(n) == [
-                    {"a": n, "b": str(n)},
-                    {"a": n + 1, "b": str(n)},
-                ]
-        except BaseException as e:  # noqa: B036 - reported below
-            errors.append(e)
+        for n, method in enumerate(methods):
+            assert method(n) == [
+                {"a": n, "b": str(n)},
+                {"a": n + 1, "b": str(n)},
+            ]
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(old_interval)
-    assert errors == []
+    run_in_threads(work)
 
 
 class Partial:
