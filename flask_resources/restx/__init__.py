@@ -1,0 +1,4 @@
+"""Flask-RESTX's API over flask-resources: change ``flask_restx`` to
+``flask_resources.restx`` in the imports and get OpenAPI 3.1."""
+
+from __future__ import annotations
