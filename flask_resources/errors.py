@@ -97,7 +97,9 @@ def handle_exception(e: Exception) -> ResponseReturnValue:
     raise e
 
 
-def describe(e: BaseException, *, trusted: bool = False) -> tuple[t.Any, int, Headers]:
+def describe(
+    e: BaseException, *, trusted: bool = False, include_message: bool = True
+) -> tuple[t.Any, int, Headers]:
     """Return the JSON body, status and headers that answer an exception.
 
     An :class:`~flask_resources.HTTPError` gives its own body. Any other
@@ -107,16 +109,25 @@ def describe(e: BaseException, *, trusted: bool = False) -> tuple[t.Any, int, He
     401) are kept. Anything else is a 500 whose message says nothing about
     the exception, unless ``trusted`` (the app named its class in the Api's
     ``errors`` mapping) and it carries a ``data`` attribute.
+
+    :param include_message: ``False`` leaves the ``message`` out of the
+        bodies made here (``{}``), as Flask-RESTX's
+        ``ERROR_INCLUDE_MESSAGE = False`` does; a body given with the
+        error is kept.
     """
     if isinstance(e, HTTPException):
         code = e.code or 500
         headers = Headers(e.get_headers())
         headers.remove("Content-Type")
         if isinstance(e, HTTPError):
+            # An error raised without a body has no ``data`` attribute.
+            if not include_message and not hasattr(e, "data"):
+                return {}, code, headers
             return e.get_data(), code, headers
         data = getattr(e, "data", None)
         if data is None:
-            data = {"message": e.description or HTTP_STATUS_CODES.get(code, "")}
+            message = e.description or HTTP_STATUS_CODES.get(code, "")
+            data = {"message": message} if include_message else {}
         elif isinstance(data, dict):
             data = dict(data)
         return data, code, headers
@@ -124,7 +135,7 @@ def describe(e: BaseException, *, trusted: bool = False) -> tuple[t.Any, int, He
     if isinstance(data, dict):
         data = dict(data)
     elif data is None:
-        data = {"message": HTTP_STATUS_CODES[500]}
+        data = {"message": HTTP_STATUS_CODES[500]} if include_message else {}
     return data, 500, Headers()
 
 

@@ -356,6 +356,20 @@ def test_restful_json_settings(app: Flask, api: Api) -> None:
     assert app.test_client().get("/").data == b'{"a":2,"b":1}\n'
 
 
+def test_restx_json_settings(app: Flask, api: Api) -> None:
+    # Flask-RESTX's name for RESTFUL_JSON, for its layer's apps.
+    app.config["RESTX_JSON"] = {"sort_keys": True, "indent": 1}
+    api.add_resource(Hello, "/")
+    assert app.test_client().get("/").data == b'{\n "hello": "world"\n}\n'
+
+
+def test_restful_json_wins_over_restx_json(app: Flask, api: Api) -> None:
+    app.config["RESTX_JSON"] = {"indent": 1}
+    app.config["RESTFUL_JSON"] = {"separators": (",", ":")}
+    api.add_resource(Hello, "/")
+    assert app.test_client().get("/").data == b'{"hello":"world"}\n'
+
+
 def test_debug_indents(app: Flask, api: Api) -> None:
     app.debug = True
     api.add_resource(Hello, "/")
@@ -384,6 +398,66 @@ def test_orjson_encoder(app: Flask, api: Api) -> None:
 def test_add_resource_instance_serves_its_class(client: t.Any, api: Api) -> None:
     api.add_resource(Hello(), "/inst", endpoint="inst")
     assert client.get("/inst").get_json() == {"hello": "world"}
+
+
+class ViewFactory:
+    """Not a class, but has as_view: Flask-RESTful took such objects (its
+    own suite registers a Mock)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[t.Any, ...], dict[str, t.Any]]] = []
+
+    def as_view(self, name: str, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        self.calls.append((name, args, kwargs))
+
+        def view() -> t.Any:
+            return {"made_by": name}
+
+        view.__name__ = name
+        return view
+
+
+@pytest.mark.parametrize("register_first", [False, True])
+def test_add_resource_takes_any_object_with_as_view(
+    app: Flask, register_first: bool
+) -> None:
+    blueprint = Blueprint("bp", __name__)
+    api = Api(blueprint)
+    factory = ViewFactory()
+    if register_first:
+        app.register_blueprint(blueprint)
+    api.add_resource(factory, "/foo", endpoint="bar")  # type: ignore[arg-type]
+    if not register_first:
+        app.register_blueprint(blueprint)
+    assert factory.calls == [("bar", (), {})]
+    resp = app.test_client().get("/foo")
+    assert resp.status_code == 200
+    assert resp.data == b'{"made_by": "bar"}\n'
+    with app.test_request_context():
+        assert api.url_for(factory, _external=False) == "/foo"  # type: ignore[arg-type]
+
+
+def test_view_decorators_hook(app: Flask) -> None:
+    seen: list[str] = []
+
+    class Tagging(Api):
+        def view_decorators(self, endpoint: str) -> t.Iterable[t.Any]:
+            def tag(view: t.Callable[..., Response]) -> t.Callable[..., Response]:
+                @functools.wraps(view)
+                def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+                    resp = view(*args, **kwargs)
+                    resp.headers["X-Endpoint"] = endpoint
+                    return resp
+
+                return wrapper
+
+            seen.append(endpoint)
+            return [tag, *super().view_decorators(endpoint)]
+
+    api = Tagging(app)
+    api.add_resource(Hello, "/", endpoint="hi")
+    assert seen == ["hi"]
+    assert app.test_client().get("/").headers["X-Endpoint"] == "hi"
 
 
 def test_add_resource_rejects_non_resources(api: Api) -> None:

@@ -532,3 +532,55 @@ def test_make_response_override_without_default_mediatype(app: Flask) -> None:
     assert (resp.status_code, resp.mimetype) == (410, "application/json")
     assert resp.get_json() == {"message": "gone"}
     assert resp.headers["X-Api"] == "mine"
+
+
+class Quiet(Api):
+    """Error bodies without messages, the 404 help always on, its own realm."""
+
+    default_realm = "quiet"
+
+    def include_error_message(self) -> bool:
+        return False
+
+    def help_on_404(self) -> bool:
+        return True
+
+
+def test_include_error_message_hook(app: Flask) -> None:
+    api = Quiet(app, catch_all_404s=True, serve_challenge_on_401=True)
+
+    class Errors(Resource):
+        def get(self, kind: str) -> t.Any:
+            if kind == "abort":
+                abort(403)
+            if kind == "given":
+                abort(403, message="kept", code=7)
+            if kind == "werkzeug":
+                flask_abort(401)
+            raise Boom("hidden")
+
+    api.add_resource(Errors, "/errors/<kind>")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    assert client.get("/errors/abort").get_json() == {}
+    assert client.get("/errors/given").get_json() == {"message": "kept", "code": 7}
+    resp = client.get("/errors/werkzeug")
+    assert resp.get_json() == {}
+    assert resp.headers["WWW-Authenticate"] == 'Basic realm="quiet"'
+    assert client.get("/errors/boom").get_json() == {}
+    # No message, so no "did you mean" either.
+    assert client.get("/error").get_json() == {}
+
+
+def test_translate_error_hook(app: Flask) -> None:
+    class Translating(Api):
+        def translate_error(self, e: Exception) -> HTTPException | None:
+            if isinstance(e, Boom):
+                return BadRequest("translated")
+            return super().translate_error(e)
+
+    api = Translating(app)
+    api.add_resource(Failing, "/fail")
+    resp = app.test_client().get("/fail")
+    assert resp.status_code == 400
+    assert resp.get_json() == {"message": "translated"}

@@ -64,8 +64,21 @@ class ErrorMixin(ApiBase):
 
         return decorator
 
-    def _translate_error(self, e: Exception) -> HTTPException | None:
-        """The HTTP error the most specific :meth:`errorhandler` gives for ``e``."""
+    #: The realm of the ``WWW-Authenticate: Basic`` challenge
+    #: :meth:`unauthorized` adds, unless the ``HTTP_BASIC_AUTH_REALM`` config
+    #: key names another.
+    default_realm: t.ClassVar[str] = "flask-restful"
+
+    def translate_error(self, e: Exception) -> HTTPException | None:
+        """The HTTP error to answer ``e`` with, or ``None`` for the usual
+        handling: what the most specific :meth:`errorhandler` gives.
+
+        :meth:`handle_error` calls it first; override it to look handlers
+        up another way (:class:`flask_resources.restx.Api` does). A 5xx it
+        answers is logged, and ``got_request_exception`` sent, for ``e``.
+
+        .. versionadded:: 0.1
+        """
         handlers = self.error_handlers
         if not handlers:
             return None
@@ -99,7 +112,7 @@ class ErrorMixin(ApiBase):
         """
         app = current_flask_app()
         cause = e
-        answer = self._translate_error(e)
+        answer = self.translate_error(e)
         if answer is not None:
             e = answer
         custom = self.errors.get(type(e).__name__)
@@ -112,7 +125,10 @@ class ErrorMixin(ApiBase):
         elif e.response is not None:
             return e.get_response()
 
-        data, code, headers = errors.describe(e, trusted=custom is not None)
+        include_message = self.include_error_message()
+        data, code, headers = errors.describe(
+            e, trusted=custom is not None, include_message=include_message
+        )
         if code >= 500 and cause is not e and not isinstance(cause, HTTPException):
             # What the errorhandler answered for is what went wrong.
             got_request_exception.send(app, exception=cause)
@@ -125,8 +141,9 @@ class ErrorMixin(ApiBase):
             code = custom.get("status", 500)
         if (
             code == 404
+            and include_message
             and isinstance(data, dict)
-            and app.config.get("ERROR_404_HELP", False)
+            and self.help_on_404()
         ):
             message = data.get("message")
             if message is None or isinstance(message, str):
@@ -156,6 +173,27 @@ class ErrorMixin(ApiBase):
             resp = self.unauthorized(resp)
         return resp
 
+    def include_error_message(self) -> bool:
+        """Whether error bodies built here carry a ``message`` (the
+        exception's description, or the status phrase). Always, for this
+        Api; :class:`flask_resources.restx.Api` reads the
+        ``ERROR_INCLUDE_MESSAGE`` config key. Bodies given explicitly
+        (``abort(404, message=...)``, an exception's ``data``) are kept as
+        they are.
+
+        .. versionadded:: 0.1
+        """
+        return True
+
+    def help_on_404(self) -> bool:
+        """Whether a 404's message names routes close to the requested
+        path ("did you mean /cats ?"): when the ``ERROR_404_HELP`` config
+        key says so.
+
+        .. versionadded:: 0.1
+        """
+        return bool(current_app.config.get("ERROR_404_HELP", False))
+
     def _error_mediatype(self) -> str:
         """The media type to render an error in: what the client asked for
         when the Api can render it, else the first representation; an
@@ -176,7 +214,7 @@ class ErrorMixin(ApiBase):
         """Add a Basic challenge to a 401 response when the Api serves one
         and the response has no challenge of its own."""
         if self.serve_challenge_on_401 and "WWW-Authenticate" not in response.headers:
-            realm = current_app.config.get("HTTP_BASIC_AUTH_REALM", "flask-restful")
+            realm = current_app.config.get("HTTP_BASIC_AUTH_REALM", self.default_realm)
             response.headers["WWW-Authenticate"] = f'Basic realm="{realm}"'
         return response
 

@@ -21,7 +21,7 @@ from .. import conditional, errors
 from .._state import AppState, create_state, get_state
 from ..negotiation import HTML_MEDIATYPE
 from ..resource import Resource, check_async_support
-from ..typing import AnyCallable
+from ..typing import AnyCallable, Decorator
 from .base import ApiBase
 
 if t.TYPE_CHECKING:
@@ -157,7 +157,7 @@ class RoutingMixin(ApiBase):
         """
         if not urls:
             raise TypeError("add_resource() needs at least one URL")
-        if not isinstance(resource, type):
+        if isinstance(resource, View):
             # Flask-RESTful accepted an instance (as_view is a classmethod)
             # and served its class.
             resource = type(resource)
@@ -166,7 +166,10 @@ class RoutingMixin(ApiBase):
                 "add_resource() needs a Resource or another view class with"
                 f" as_view, not {resource!r}"
             )
-        check_async_support(resource)
+        # Anything else with an as_view is taken as it is, as Flask-RESTful
+        # took it (duck typing: a test double, a view factory object).
+        if isinstance(resource, type):
+            check_async_support(resource)
         endpoint = endpoint or resource.__name__.lower()
         registered = self._resource_at(endpoint)
         if registered is not None and registered is not resource:
@@ -269,6 +272,13 @@ class RoutingMixin(ApiBase):
         """
         resource = registration.resource
         endpoint = registration.endpoint
+        if not isinstance(resource, type):
+            # Duck-typed (see add_resource): its as_view says it all.
+            view = resource.as_view(endpoint, *registration.args, **registration.kwargs)
+            view = self.output(view)
+            for decorator in self.view_decorators(endpoint):
+                view = decorator(view)
+            return view
         if issubclass(resource, Resource):
             view = _resource_view(resource, registration.args, registration.kwargs)
             # MethodView's own `decorators` wrap the bare view, as in as_view.
@@ -303,12 +313,24 @@ class RoutingMixin(ApiBase):
         }
         for name, value in attributes.items():
             setattr(view, name, value)
-        for decorator in self.decorators:
+        for decorator in self.view_decorators(endpoint):
             view = decorator(view)
         for name, value in attributes.items():
             if not hasattr(view, name):
                 setattr(view, name, value)
         return view
+
+    def view_decorators(self, endpoint: str) -> Iterable[Decorator]:
+        """The decorators wrapping the view function of the resource at
+        ``endpoint`` (without blueprint prefix), innermost first, applied
+        once when the view is built: the Api's :attr:`decorators`.
+
+        Override it to give some resources more, as
+        :class:`flask_resources.restx.Api` adds each namespace's.
+
+        .. versionadded:: 0.1
+        """
+        return self.decorators
 
     # -- URLs --------------------------------------------------------------
 

@@ -36,7 +36,8 @@ def encoder(app: Flask) -> Encoder:
     """Return the function that encodes a body as the app's config asks.
 
     ``RESTFUL_JSON`` settings (keyword arguments for :func:`json.dumps`) are
-    honoured, as in Flask-RESTful, and in debug mode the output is indented.
+    honoured, as in Flask-RESTful (``RESTX_JSON``, Flask-RESTX's name, when
+    ``RESTFUL_JSON`` is not set), and in debug mode the output is indented.
     With ``RESOURCES_JSON_ENCODER = "orjson"`` and neither of those, orjson
     encodes; a value it cannot encode falls back to :func:`json.dumps`.
     Every body ends with a newline, as Flask-RESTful's do.
@@ -44,7 +45,7 @@ def encoder(app: Flask) -> Encoder:
     .. versionadded:: 0.1
     """
     config = app.config
-    settings = config.get("RESTFUL_JSON")
+    settings = config.get("RESTFUL_JSON") or config.get("RESTX_JSON")
     debug = app.debug
     if not settings and not debug:
         if config.get(ENCODER_CONFIG_KEY) == "orjson":
