@@ -68,6 +68,9 @@ _INFO_OPTIONS = (
 
 ErrorHandler: t.TypeAlias = Callable[[t.Any], t.Any]
 
+#: The base URI of the models' schemas in :attr:`Api.refresolver`.
+_SCHEMA_ROOT = "http://localhost/schema.json"
+
 
 def camel_to_dash(value: str) -> str:
     """``TodoList`` -> ``todo_list``: how Flask-RESTX names endpoints."""
@@ -522,26 +525,32 @@ class Api(DocMixin, _CoreApi):
 
     @property
     def refresolver(self) -> t.Any:
-        """A :class:`referencing.Registry` holding every model's JSON Schema,
-        under ``http://localhost/schema.json#/definitions/<name>`` as
-        Flask-RESTX has them, for ``$ref`` between models when validating
-        payloads."""
-        key = tuple((name, id(model)) for name, model in self.models.items())
+        """The :class:`referencing.Registry` models resolve ``$ref`` with when
+        validating payloads, built as Flask-RESTX builds it: under
+        ``http://localhost/schema.json``, ``{"definitions": {name: schema}}``
+        of every model, and each model's schema under
+        ``http://localhost/schema.json#/definitions/<name>``. As there, the
+        entries are the JSON Schema dicts themselves (not
+        :class:`referencing.Resource` objects), which ``Model.validate``
+        inlines into the schema it validates with.
+        """
+        models = self.models
+        key = tuple((name, id(model)) for name, model in models.items())
         cached = self._resolver
         if cached is not None and cached[0] == key:
             return cached[1]
-        from referencing import Registry, Resource
-        from referencing.jsonschema import DRAFT4
+        from referencing import Registry
 
-        root = "http://localhost/schema.json"
-        definitions = {name: model.__schema__ for name, model in self.models.items()}
-        registry: Registry[t.Any] = Registry().with_resource(
-            root,
-            Resource.from_contents(
-                {"$id": root, "definitions": definitions},
-                default_specification=DRAFT4,
-            ),
-        )
+        registry: t.Any = Registry()
+        definitions: dict[str, t.Any] = {}
+        for name, model in models.items():
+            uri = f"{_SCHEMA_ROOT}#/definitions/{name}"
+            schema = model.__schema__
+            definitions[name] = schema
+            registry = registry.with_resource(uri, {"$id": uri, **schema})
+        if models:
+            root = {"$id": _SCHEMA_ROOT, "definitions": definitions}
+            registry = registry.with_resource(_SCHEMA_ROOT, root)
         with self._resolver_lock:
             self._resolver = (key, registry)
         return registry

@@ -345,13 +345,16 @@ def test_models_of_namespaces_reach_the_api(api: restx.Api) -> None:
 
 
 def test_refresolver_holds_every_model(api: restx.Api) -> None:
-    api.add_model("Cat", FakeModel("Cat"))
+    cat = FakeModel("Cat")
+    api.add_model("Cat", cat)
     registry = api.refresolver
-    root = registry.contents("http://localhost/schema.json")
-    assert root["definitions"] == {"Cat": {"type": "object", "properties": {}}}
+    root = "http://localhost/schema.json"
+    assert set(registry) == {root, f"{root}#/definitions/Cat"}
+    assert registry[root] == {"$id": root, "definitions": {"Cat": cat.__schema__}}
     assert api.refresolver is registry
     api.add_model("Dog", FakeModel("Dog"))
     assert api.refresolver is not registry
+    assert f"{root}#/definitions/Dog" in api.refresolver
 
 
 def test_operations_are_tagged_with_their_namespace(app: Flask) -> None:
