@@ -826,23 +826,3 @@ def test_flask_command_line(tmp_path: t.Any) -> None:
     spec = json.loads(target.read_text())
     validator.validate(spec)
     assert spec["info"]["title"] == "Cats"
-
-
-def test_resource_tag_hook(app: Flask) -> None:
-    class ByEndpoint(Api):
-        def resource_tag(self, resource: type, endpoint: str) -> tuple[str, str | None]:
-            return f"group-{endpoint}", "Grouped by endpoint."
-
-    class Thing(Resource):
-        """Not this description."""
-
-        def get(self) -> t.Any:
-            return {}
-
-    api = ByEndpoint(app)
-    api.add_resource(Thing, "/a", endpoint="a")
-    api.add_resource(Thing, "/b", endpoint="b")
-    spec = document(api, app)
-    assert spec["paths"]["/a"]["get"]["tags"] == ["group-a"]
-    assert spec["paths"]["/b"]["get"]["tags"] == ["group-b"]
-    assert {"name": "group-a", "description": "Grouped by endpoint."} in spec["tags"]

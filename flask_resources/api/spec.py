@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import typing as t
 from collections.abc import Mapping
 
@@ -66,20 +65,6 @@ class SpecMixin(ApiBase):
         if self._specs:
             with self._specs_lock:
                 self._specs.clear()
-
-    def resource_tag(self, resource: type, endpoint: str) -> tuple[str, str | None]:
-        """The tag of a resource's operations in the document when they
-        name none, and the tag's description: the class's name and
-        docstring. :class:`flask_resources.restx.Api` gives the namespace's.
-
-        :param resource: the resource class.
-        :param endpoint: its endpoint, as Flask names it (with the
-            blueprint's name before it).
-
-        .. versionadded:: 0.1
-        """
-        description = inspect.getdoc(resource) if resource.__doc__ else None
-        return resource.__name__, description
 
     def schema_name_of(self, fields: Mapping[t.Any, t.Any]) -> str | None:
         """The name given to a fields dict with :meth:`schema_name`."""

@@ -259,7 +259,7 @@ class _Builder:
             "operationId": self.operation_id(record, verb, rule.endpoint),
             "tags": list(record.tags)
             if record.tags is not None
-            else [self.tag(resource, rule.endpoint)],
+            else [self.tag(resource)],
         }
         summary = record.summary if record.summary is not None else summary
         description = (
@@ -328,10 +328,10 @@ class _Builder:
         self.operation_ids.add(candidate)
         return candidate
 
-    def tag(self, resource: type, endpoint: str) -> str:
-        name, description = self.api.resource_tag(resource, endpoint)
+    def tag(self, resource: type) -> str:
+        name = resource.__name__
         if name not in self.tags or self.tags[name] is None:
-            self.tags[name] = description
+            self.tags[name] = inspect.getdoc(resource) if resource.__doc__ else None
         return name
 
     def add_arguments(
