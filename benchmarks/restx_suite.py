@@ -31,7 +31,7 @@ VERSION = "1.3.2"
 
 #: A pytest plugin, written next to the unpacked tests, that maps
 #: ``flask_restx`` (and every ``flask_restx.x``) to ``flask_resources.restx``.
-ALIAS_PLUGIN = '''
+ALIAS_PLUGIN = """
 import importlib
 import importlib.abc
 import importlib.util
@@ -62,7 +62,7 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, _Finder())
-'''
+"""
 
 
 def unpack(cache: Path) -> Path:
