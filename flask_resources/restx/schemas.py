@@ -50,9 +50,8 @@ class SchemaValidationError(ValidationError):
             where = ".".join(str(part) for part in error.path) or "(document)"
             lines.append(f"- {where}: {error.message}")
             for cause in sorted(error.context or (), key=lambda e: str(e.schema_path)):
-                lines.append(
-                    f"  - {'.'.join(str(p) for p in cause.schema_path)}: {cause.message}"
-                )
+                where = ".".join(str(part) for part in cause.schema_path)
+                lines.append(f"  - {where}: {cause.message}")
         return "\n".join(lines)
 
 
