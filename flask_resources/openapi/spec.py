@@ -26,7 +26,12 @@ from ..fields import Raw
 from ..negotiation import HTML_MEDIATYPE
 from ..operations import Arguments, Operation, ResponseDoc, resource_operations
 from ..parsers import parse_bytes, parse_text
-from .convert import FieldsConverter, parser_arguments, rule_parameters
+from .convert import (
+    DescribedModel,
+    FieldsConverter,
+    parser_arguments,
+    rule_parameters,
+)
 from .convert.converters import openapi_path
 
 if t.TYPE_CHECKING:
@@ -516,6 +521,8 @@ class _Builder:
             source = source()
         if isinstance(source, ma.Schema):
             return self.schema_ref(source)
+        if isinstance(source, DescribedModel):
+            return self.fields.dict_schema(source)
         if isinstance(source, (Raw, type)):
             return self.fields.field_schema(source)
         if isinstance(source, Mapping):
