@@ -836,7 +836,12 @@ def test_recorded_parameters_headers_and_media_types() -> None:
     app = Flask(__name__)
     api = Api(app)
 
-    @doc(parameters=[{"name": "todo_id", "description": "The todo"}])
+    @doc(
+        parameters=[
+            {"name": "todo_id", "description": "The todo"},
+            {"name": "other_id", "in": "path", "description": "Not in this URL"},
+        ]
+    )
     class Report(Resource):
         @doc(
             parameters=[

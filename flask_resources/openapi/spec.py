@@ -729,8 +729,9 @@ def _with_recorded(
     path_parameters: list[dict[str, t.Any]],
 ) -> list[dict[str, t.Any]]:
     """``parameters`` with the record's own on top: one with the name of a
-    URL variable describes that path parameter, one with the name and place
-    of a generated one adds to it, the others come after."""
+    URL variable describes that path parameter (a path parameter of another
+    URL of the resource is left out), one with the name and place of a
+    generated one adds to it, the others come after."""
     if not record.parameters:
         return parameters
     result = [dict(parameter) for parameter in parameters]
@@ -739,6 +740,8 @@ def _with_recorded(
     for (where, name), recorded in record.parameters.items():
         if name in path_names:
             where = "path"
+        elif where == "path":
+            continue  # A variable of another URL of the resource.
         extra = {key: value for key, value in recorded.items() if key != "in"}
         at = index.get((where, name))
         if at is None:
