@@ -758,11 +758,11 @@ def _with_recorded(
     return result
 
 
-def _string_by_default(schema: t.Any) -> dict[str, t.Any]:
+def _string_by_default(given: Mapping[str, t.Any] | None) -> dict[str, t.Any]:
     """A recorded parameter's schema: a value said to be of no type, and
     not a reference or a combination, is a string, as URLs and headers
     carry them."""
-    schema = dict(schema or {})
+    schema: dict[str, t.Any] = dict(given or {})
     if (
         "type" not in schema
         and not {"$ref", "allOf", "anyOf", "oneOf", "not", "const"} & set(schema)
