@@ -22,6 +22,15 @@ __description__ = (
     " flask-resources, documented with OpenAPI 3.1"
 )
 
+if t.TYPE_CHECKING:
+    from . import apidoc as apidoc
+    from . import model as model
+    from . import swagger as swagger
+    from .model import Model as Model
+    from .model import OrderedModel as OrderedModel
+    from .model import SchemaModel as SchemaModel
+    from .swagger import Swagger as Swagger
+
 __all__ = (
     "Api",
     "Mask",
@@ -53,6 +62,10 @@ __all__ = (
 # and the attribute there (``None``: the module itself).
 _LAZY = {
     "apidoc": ("apidoc", None),
+    "model": ("model", None),
+    "mask": ("mask", None),
+    "marshalling": ("marshalling", None),
+    "swagger": ("swagger", None),
     "cors": ("cors", None),
     "fields": ("fields", None),
     "inputs": ("inputs", None),
