@@ -3,7 +3,6 @@ namespaces, models, RESTX's constructor, endpoint names and error handlers."""
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 import threading
@@ -15,15 +14,17 @@ from flask.sansio.blueprints import BlueprintSetupState
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
-from .. import operations
 from .._utils import current_flask_app
 from ..api import Api as _CoreApi
-from ..api import _propagate_exceptions, _Registration
+from ..api import _propagate_exceptions
 from ..negotiation import JSON_MEDIATYPE
-from ._doc import DocMixin
+from ..operations import Operation
+from ..resource import Resource as _CoreResource
+from ._doc import DocMixin, route_doc
 from .errors import abort
 from .namespace import Namespace, ResourceRoute
 from .resource import Resource, request_payload
+from .swagger import SwaggerMixin, register_docs
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -32,8 +33,6 @@ if t.TYPE_CHECKING:
     from ..typing import Decorator
 
 __all__ = ["Api", "camel_to_dash", "default_id"]
-
-log = logging.getLogger(__name__)
 
 _FIRST_CAP = re.compile("(.)([A-Z][a-z]+)")
 _ALL_CAP = re.compile("([a-z0-9])([A-Z])")
@@ -83,28 +82,6 @@ def default_id(resource: str, method: str) -> str:
     return f"{method}_{camel_to_dash(resource)}"
 
 
-def _security_requirements(value: t.Any) -> list[dict[str, list[str]]] | None:
-    """Flask-RESTX's ``security`` (a scheme name, a ``{name: scopes}``
-    dict, or a list of those) as OpenAPI security requirements."""
-    if value is None:
-        return None
-    items = value if isinstance(value, (list, tuple)) else [value]
-    requirements: list[dict[str, list[str]]] = []
-    for item in items:
-        if isinstance(item, str):
-            requirements.append({item: []})
-        elif isinstance(item, Mapping):
-            requirements.append(
-                {
-                    name: list(scopes)
-                    if isinstance(scopes, (list, tuple))
-                    else [scopes]
-                    for name, scopes in item.items()
-                }
-            )
-    return requirements
-
-
 def _unpack(result: t.Any) -> tuple[t.Any, int, t.Any]:
     """An error handler's answer as ``(body, status, headers)``; the status
     defaults to 500, as in Flask-RESTX."""
@@ -137,18 +114,7 @@ class HandledError(HTTPException):
         return [*super().get_headers(environ, scope), *self.extra_headers.items()]
 
 
-class _SpecsView(Resource):
-    """Serves the Api's OpenAPI document at ``/swagger.json``."""
-
-    def get(self) -> t.Any:
-        api = t.cast("Api", self.api)
-        return api.__schema__
-
-
-operations.set_operation(_SpecsView, operations.Operation(hide=True))
-
-
-class Api(DocMixin, _CoreApi):
+class Api(SwaggerMixin, DocMixin, _CoreApi):
     """Flask-RESTX's entry point, over the core
     :class:`~flask_resources.Api`: resources are grouped in
     :class:`~flask_resources.restx.Namespace` objects, documented with
@@ -231,9 +197,12 @@ class Api(DocMixin, _CoreApi):
             serve_challenge_on_401=serve_challenge_on_401,
             title=title or "API",
             version=version,
-            security=_security_requirements(security),
             **options,
         )
+        #: Default security requirements, in any of Flask-RESTX's forms (a
+        #: scheme name, ``{name: scopes}``, a list of those); read back in
+        #: OpenAPI's.
+        self.security = security
         self.version = version
         self.description = description
         self.terms_url = terms_url
@@ -254,8 +223,12 @@ class Api(DocMixin, _CoreApi):
         self.format_checker = format_checker
         self.url_scheme = url_scheme
         self.default_swagger_filename = default_swagger_filename
-        #: Tags of the document, besides the namespaces'.
+        #: Tags of the document, before the namespaces' (a name, a ``(name,
+        #: description)`` pair or a ``{"name": ...}`` dict).
         self.tags: list[t.Any] = list(tags or ())
+        for tag in self.tags:
+            name, tag_description = _tag(tag)
+            self.describe_tag(name, tag_description, always=True)
         #: Model name -> model, of every namespace added.
         self.models: dict[str, t.Any] = {}
         #: The namespaces, in the order they were added.
@@ -315,19 +288,15 @@ class Api(DocMixin, _CoreApi):
         for namespace in self.namespaces:
             self._configure_namespace_logger(app, namespace)
         if self._add_specs:
-            specs = _Registration(
-                _SpecsView,
-                (f"/{self.default_swagger_filename}",),
-                "specs",
-                (self,),
-                {},
-                {},
-            )
             self.endpoints.add("specs")
-            self._register(app, setup_state, specs)
-            if self._doc:
-                _add_rule(app, setup_state, str(self._doc), "doc", self.render_doc)
-        _add_rule(app, setup_state, self.prefix or "/", "root", self.render_root)
+        register_docs(
+            self,
+            app,
+            setup_state,
+            doc=str(self._doc) if self._doc else False,
+            specs_path=f"/{self.default_swagger_filename}",
+            add_specs=self._add_specs,
+        )
 
     def _configure_namespace_logger(self, app: Flask, namespace: Namespace) -> None:
         """Give a namespace's logger the app logger's handlers and level."""
@@ -359,6 +328,13 @@ class Api(DocMixin, _CoreApi):
                 ns.apis.append(self)
             if path is not None:
                 self.ns_paths[ns] = path
+            # A tag given to the Api keeps its place (and its description,
+            # unless the namespace has one).
+            said = self.described_tags().get(ns.name)
+            if said is None:
+                self.describe_tag(ns.name, ns.description)
+            else:
+                self.describe_tag(ns.name, ns.description or said[0], always=said[1])
         for route in ns.resources:
             self.register_route(ns, route)
         self.models.update(ns.models)
@@ -374,14 +350,18 @@ class Api(DocMixin, _CoreApi):
         path = self.get_ns_path(ns) or ns.path
         return [path + url for url in urls]
 
+    @property
+    def _validate(self) -> bool | None:
+        # What Flask-RESTX code (and expect) reads.
+        return self.validate
+
     def namespace_of(self, resource: t.Any) -> Namespace | None:
         """The namespace a resource class was first routed in on this Api."""
         return self._namespace_of.get(resource)
 
     def route_of(self, endpoint: str) -> tuple[Namespace, ResourceRoute] | None:
         """The namespace and route of an endpoint of this Api (without
-        blueprint prefix): what the document's tags and per-route
-        documentation come from."""
+        blueprint prefix)."""
         return self._routes.get(endpoint)
 
     def add_resource(self, resource: t.Any, *urls: str, **kwargs: t.Any) -> None:
@@ -402,6 +382,13 @@ class Api(DocMixin, _CoreApi):
             namespace, route.resource, *urls, **route.kwargs
         )
         self._routes[endpoint] = (namespace, route)
+        # Its operations are tagged with the namespace's name; what
+        # route(doc=...) says applies to this route only.
+        self.document_endpoint(endpoint, Operation(tags=(namespace.name,)))
+        if route.route_doc is False or route.route_doc:
+            record = route_doc(route.resource, route.route_doc)
+            if record is not None:
+                self.document_endpoint(endpoint, record)
         return endpoint
 
     def register_resource(
@@ -409,12 +396,16 @@ class Api(DocMixin, _CoreApi):
     ) -> str:
         """Route full URLs to a resource of ``namespace``, through the core
         :meth:`~flask_resources.Api.add_resource`; the resource is built with
-        this Api first, then ``resource_class_args``. Returns the endpoint."""
+        this Api first, then ``resource_class_args`` (a
+        :class:`flask_resources.Resource` that is not a restx one without the
+        Api, as the core Api builds it). Returns the endpoint."""
         options = dict(kwargs)
         endpoint = str(
             options.pop("endpoint", None) or self.default_endpoint(resource, namespace)
         )
         args = tuple(options.pop("resource_class_args", ()))
+        if not _takes_no_api(resource):
+            args = (self, *args)
         class_kwargs = options.pop("resource_class_kwargs", None)
         # Read by view_decorators while the view is built.
         previous = self._endpoint_namespaces.get(endpoint)
@@ -424,7 +415,7 @@ class Api(DocMixin, _CoreApi):
                 resource,
                 *urls,
                 endpoint=endpoint,
-                resource_class_args=(self, *args),
+                resource_class_args=args,
                 resource_class_kwargs=class_kwargs,
                 **options,
             )
@@ -488,10 +479,6 @@ class Api(DocMixin, _CoreApi):
         """:meth:`Namespace.inherit <flask_resources.restx.Namespace.inherit>`."""
         return self.default_namespace.inherit(*args, **kwargs)
 
-    def as_list(self, field: t.Any) -> t.Any:
-        """Document ``field`` as a list of itself."""
-        return self.default_namespace.as_list(field)
-
     def marshal(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """:func:`~flask_resources.restx.marshal`."""
         return self.default_namespace.marshal(*args, **kwargs)
@@ -505,16 +492,6 @@ class Api(DocMixin, _CoreApi):
             return self.default_namespace.parser()
         return super().parser(mediatype)
 
-    def resource_tag(self, resource: type, endpoint: str) -> tuple[str, str | None]:
-        """The tag of a resource's operations: its namespace's name and
-        description."""
-        # Flask endpoints have no dots but the blueprint's.
-        route = self._routes.get(endpoint.rpartition(".")[2])
-        if route is None:
-            return super().resource_tag(resource, endpoint)
-        namespace = route[0]
-        return namespace.name, namespace.description
-
     def schema_name_of(self, fields: Mapping[t.Any, t.Any]) -> str | None:
         """A model's name: the document refers to it as
         ``#/components/schemas/<name>``."""
@@ -525,32 +502,24 @@ class Api(DocMixin, _CoreApi):
 
     @property
     def refresolver(self) -> t.Any:
-        """The :class:`referencing.Registry` models resolve ``$ref`` with when
-        validating payloads, built as Flask-RESTX builds it: under
-        ``http://localhost/schema.json``, ``{"definitions": {name: schema}}``
-        of every model, and each model's schema under
-        ``http://localhost/schema.json#/definitions/<name>``. As there, the
-        entries are the JSON Schema dicts themselves (not
-        :class:`referencing.Resource` objects), which ``Model.validate``
-        inlines into the schema it validates with.
-        """
+        """A :class:`referencing.Registry` holding, as Flask-RESTX's does,
+        ``http://localhost/schema.json`` with every model's JSON Schema
+        under ``definitions``: where a model's ``validate`` finds the models
+        it refers to but does not contain. Built again when models are
+        added."""
         models = self.models
         key = tuple((name, id(model)) for name, model in models.items())
         cached = self._resolver
         if cached is not None and cached[0] == key:
             return cached[1]
-        from referencing import Registry
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4
 
-        registry: t.Any = Registry()
-        definitions: dict[str, t.Any] = {}
-        for name, model in models.items():
-            uri = f"{_SCHEMA_ROOT}#/definitions/{name}"
-            schema = model.__schema__
-            definitions[name] = schema
-            registry = registry.with_resource(uri, {"$id": uri, **schema})
-        if models:
-            root = {"$id": _SCHEMA_ROOT, "definitions": definitions}
-            registry = registry.with_resource(_SCHEMA_ROOT, root)
+        definitions = {name: model.__schema__ for name, model in models.items()}
+        root = {"$id": _SCHEMA_ROOT, "definitions": definitions}
+        registry: Registry[t.Any] = Registry().with_resource(
+            _SCHEMA_ROOT, Resource.from_contents(root, default_specification=DRAFT4)
+        )
         with self._resolver_lock:
             self._resolver = (key, registry)
         return registry
@@ -696,18 +665,25 @@ class Api(DocMixin, _CoreApi):
         return ui_for(self)
 
 
-def _add_rule(
-    app: Flask,
-    setup_state: BlueprintSetupState | None,
-    rule: str,
-    endpoint: str,
-    view: Callable[..., t.Any],
-) -> None:
-    """A plain Flask route (not a resource), on the app or the blueprint."""
-    if setup_state is None:
-        app.add_url_rule(rule, endpoint, view)
-    else:
-        setup_state.add_url_rule(rule, endpoint, view)
+def _takes_no_api(resource: t.Any) -> bool:
+    """Whether ``resource`` is a core resource, built without the Api."""
+    return (
+        isinstance(resource, type)
+        and issubclass(resource, _CoreResource)
+        and not issubclass(resource, Resource)
+    )
+
+
+def _tag(tag: t.Any) -> tuple[str, str | None]:
+    """One of ``Api(tags=...)``: a name, ``(name, description)`` or a dict
+    with ``name`` (and ``description``)."""
+    if isinstance(tag, str):
+        return tag, None
+    if isinstance(tag, (list, tuple)) and len(tag) == 2:
+        return str(tag[0]), tag[1]
+    if isinstance(tag, Mapping) and "name" in tag:
+        return str(tag["name"]), tag.get("description")
+    raise ValueError(f"Unsupported tag format for {tag!r}")
 
 
 def _mask_parse_error(error: Exception) -> tuple[dict[str, str], int]:

@@ -3,8 +3,10 @@ handlers under one path, added to one or more Apis."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import typing as t
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 
 from ._doc import DocMixin
@@ -98,6 +100,11 @@ class Namespace(DocMixin):
         #: (``flask_restx.namespace.<name>``); an Api gives it the app
         #: logger's handlers and level when the namespace is added.
         self.logger = logging.getLogger(f"flask_restx.namespace.{name}")
+
+    @property
+    def _validate(self) -> bool | None:
+        # What Flask-RESTX code (and expect) reads.
+        return self.validate
 
     @property
     def path(self) -> str:
@@ -203,7 +210,7 @@ class Namespace(DocMixin):
         from .model import Model, OrderedModel
 
         cls = OrderedModel if self.ordered else Model
-        made = cls(name, model, mask=mask, strict=strict)
+        made = cls(t.cast(str, name), model, mask=mask, strict=strict)
         if kwargs:
             made.__apidoc__.update(kwargs)
         return self.add_model(t.cast(str, name), made)
@@ -215,18 +222,24 @@ class Namespace(DocMixin):
         from a JSON Schema."""
         from .model import SchemaModel
 
-        return self.add_model(t.cast(str, name), SchemaModel(name, schema))
+        return self.add_model(t.cast(str, name), SchemaModel(t.cast(str, name), schema))
 
     def extend(self, name: str, parent: t.Any, fields: Mapping[str, t.Any]) -> t.Any:
-        """Register a model with the fields of ``parent`` and ``fields``
-        (Flask-RESTX deprecated it for :meth:`clone`)."""
-        from .model import Model
+        """Register a model with the fields of ``parent`` (a model, or a list
+        of them) and ``fields``: :meth:`clone`, by the name Flask-RESTX
+        deprecated in 0.9.
 
-        if isinstance(parent, list):
-            made = Model.extend(name, *parent, fields)
-        else:
-            made = Model.extend(name, parent, fields)
-        return self.add_model(name, made)
+        .. deprecated:: 0.1
+            Use :meth:`clone`; it will be removed in flask-resources 1.0.
+        """
+        warnings.warn(
+            "Namespace.extend is deprecated and will be removed in"
+            " flask-resources 1.0; use Namespace.clone",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        parents = parent if isinstance(parent, list) else [parent]
+        return self.clone(name, *parents, fields)
 
     def clone(self, name: str, *specs: t.Any) -> t.Any:
         """Register a model with a copy of the fields of ``specs``."""
@@ -242,20 +255,14 @@ class Namespace(DocMixin):
 
     def parser(self) -> t.Any:
         """A new :class:`~flask_resources.restx.reqparse.RequestParser`."""
-        from .reqparse import RequestParser
-
-        return RequestParser()
-
-    def as_list(self, field: t.Any) -> t.Any:
-        """Document ``field`` as a list of itself."""
-        field.__apidoc__ = {**getattr(field, "__apidoc__", {}), "as_list": True}
-        return field
+        # Another area's module, imported by name on first use.
+        reqparse = importlib.import_module(".reqparse", __package__)
+        return reqparse.RequestParser()
 
     def marshal(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """:func:`~flask_resources.restx.marshal`."""
-        from .marshalling import marshal
-
-        return marshal(*args, **kwargs)
+        marshalling = importlib.import_module(".marshalling", __package__)
+        return marshalling.marshal(*args, **kwargs)
 
     @property
     def payload(self) -> t.Any:

@@ -10,7 +10,7 @@ import pytest
 from flask import Blueprint, Flask, Response, url_for
 from flask.testing import FlaskClient
 
-from flask_resources import operations, restx
+from flask_resources import restx
 
 
 class Hello(restx.Resource):
@@ -349,26 +349,23 @@ def test_refresolver_holds_every_model(api: restx.Api) -> None:
     api.add_model("Cat", cat)
     registry = api.refresolver
     root = "http://localhost/schema.json"
-    assert set(registry) == {root, f"{root}#/definitions/Cat"}
-    assert registry[root] == {"$id": root, "definitions": {"Cat": cat.__schema__}}
+    assert list(registry) == [root]
+    assert registry.contents(root) == {
+        "$id": root,
+        "definitions": {"Cat": cat.__schema__},
+    }
     assert api.refresolver is registry
     api.add_model("Dog", FakeModel("Dog"))
     assert api.refresolver is not registry
-    assert f"{root}#/definitions/Dog" in api.refresolver
+    assert set(api.refresolver.contents(root)["definitions"]) == {"Cat", "Dog"}
 
 
 def test_operations_are_tagged_with_their_namespace(app: Flask) -> None:
     blueprint = Blueprint("api", __name__)
-    api = restx.Api(blueprint)
+    api = restx.Api(blueprint, tags=["extra", ("todos", "Said first")])
     todos = api.namespace("todos", description="Todo operations")
-
-    @operations.doc(tags=["mine"])
-    class Tagged(restx.Resource):
-        def get(self) -> t.Any:
-            return {}
-
+    api.namespace("empty", description="No resources")
     todos.add_resource(TodoList, "/")
-    todos.add_resource(Tagged, "/tagged")
     api.add_resource(Hello, "/hello")
     # One class in two namespaces: each route is tagged with its own.
     api.namespace("lists").add_resource(TodoList, "/")
@@ -377,13 +374,29 @@ def test_operations_are_tagged_with_their_namespace(app: Flask) -> None:
         document = api.openapi()
     paths = document["paths"]
     assert paths["/todos/"]["get"]["tags"] == ["todos"]
-    assert paths["/todos/tagged"]["get"]["tags"] == ["mine"]
     assert paths["/hello"]["get"]["tags"] == ["default"]
     assert paths["/lists/"]["get"]["tags"] == ["lists"]
-    tags = {tag["name"]: tag.get("description") for tag in document["tags"]}
-    assert tags["todos"] == "Todo operations"
-    assert tags["default"] == "Default namespace"
-    assert tags["lists"] is None
+    assert document["tags"] == [
+        {"name": "extra"},
+        {"name": "todos", "description": "Todo operations"},
+        {"name": "default", "description": "Default namespace"},
+        {"name": "lists"},
+    ]
+
+
+def test_route_doc_documents_one_route(app: Flask, api: restx.Api) -> None:
+    ns = api.namespace("things")
+    ns.add_resource(TodoList, "/", route_doc={"description": "All of them"})
+    ns.route("/hidden", doc=False)(Hello)
+    with app.app_context():
+        document = api.openapi()
+    assert document["paths"]["/things/"]["get"]["description"] == "All of them"
+    assert "/things/hidden" not in document["paths"]
+
+
+def test_bad_tags_are_refused() -> None:
+    with pytest.raises(ValueError, match="Unsupported tag format"):
+        restx.Api(tags=[42])
 
 
 def test_payload(app: Flask, api: restx.Api, client: FlaskClient) -> None:

@@ -161,3 +161,41 @@ def test_logger_configured_for_a_blueprint_app(app: Flask) -> None:
         assert late.logger.level == logging.WARNING
     finally:
         app.logger.setLevel(level)
+
+
+def test_models(app: Flask) -> None:
+    from flask_resources import fields
+
+    api = restx.Api(app)
+    ns = restx.Namespace("zoo")
+    parent = ns.model("Animal", {"name": fields.String}, description="Any animal")
+    assert isinstance(parent, restx.Model)
+    assert parent.__apidoc__["description"] == "Any animal"
+    cat = ns.inherit("Cat", parent, {"lives": fields.Integer})
+    dog = ns.clone("Dog", parent, {"bark": fields.Boolean})
+    raw = ns.schema_model("Raw", {"type": "object"})
+    with pytest.warns(DeprecationWarning, match="Namespace.clone"):
+        old = ns.extend("Old", parent, {"age": fields.Integer})
+    assert cat.__parents__ == [parent]
+    assert set(dog) == {"name", "bark"}
+    assert set(old) == {"name", "age"}
+    assert isinstance(raw, restx.SchemaModel)
+    assert list(ns.models) == ["Animal", "Cat", "Dog", "Raw", "Old"]
+    api.add_namespace(ns)
+    assert api.models == ns.models
+    assert isinstance(
+        restx.Namespace("o", ordered=True).model("M", {}), restx.OrderedModel
+    )
+    assert isinstance(api.model("Top", {}), restx.Model)
+    assert "Top" in api.default_namespace.models
+
+
+def test_core_resources_are_built_without_the_api(app: Flask, api: restx.Api) -> None:
+    from flask_resources import Resource
+
+    class Plain(Resource):
+        def get(self) -> t.Any:
+            return {"plain": True}
+
+    api.namespace("mixed").add_resource(Plain, "/plain")
+    assert app.test_client().get("/mixed/plain").get_json() == {"plain": True}

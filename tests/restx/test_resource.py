@@ -267,3 +267,40 @@ def test_dispatch_by_hand(app: Flask) -> None:
 
     with app.test_request_context("/foo"):
         assert Foo(None).dispatch_request() == "hello"
+
+
+def test_expect_and_a_model_end_to_end(app: Flask) -> None:
+    pytest.importorskip("jsonschema", reason="needs the 'restx' extra")
+    from flask_resources import fields
+
+    api = restx.Api(app, validate=True)
+    name = fields.String()
+    name.required = True  # type: ignore[attr-defined]
+    person = api.model("Person", {"name": name, "age": fields.Integer})
+    family = api.model("Family", {"members": fields.List(fields.Nested(person))})
+    ns = api.namespace("families", validate=False)
+
+    @api.route("/family")
+    class Family(restx.Resource):
+        @api.expect(family)
+        def post(self) -> t.Any:
+            return {"members": len(api.payload["members"])}, 201
+
+    @ns.route("/loose")
+    class Loose(restx.Resource):
+        @ns.expect(family)
+        def post(self) -> t.Any:
+            return {}, 201
+
+    client = app.test_client()
+    resp = client.post("/family", json={"members": [{"name": "A"}, {"age": 3}]})
+    assert resp.status_code == 400
+    assert resp.get_json() == {
+        "errors": {"members.1.name": "'name' is a required property"},
+        "message": "Input payload validation failed",
+    }
+    ok = client.post("/family", json={"members": [{"name": "A", "age": 3}]})
+    assert ok.status_code == 201
+    assert ok.get_json() == {"members": 1}
+    # The namespace's validate=False, recorded by its expect, wins.
+    assert client.post("/families/loose", json={"members": [{}]}).status_code == 201
