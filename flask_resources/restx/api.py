@@ -507,7 +507,8 @@ class Api(SwaggerMixin, DocMixin, _CoreApi):
         under ``definitions``: where a model's ``validate`` finds the models
         it refers to but does not contain. Built again when models are
         added."""
-        models = self.models
+        # A copy: another thread may be adding a model.
+        models = dict(self.models)
         key = tuple((name, id(model)) for name, model in models.items())
         cached = self._resolver
         if cached is not None and cached[0] == key:

@@ -304,3 +304,60 @@ def test_expect_and_a_model_end_to_end(app: Flask) -> None:
     assert ok.get_json() == {"members": 1}
     # The namespace's validate=False, recorded by its expect, wins.
     assert client.post("/families/loose", json={"members": [{}]}).status_code == 201
+
+
+def test_validation_under_threads(app: Flask) -> None:
+    """Threads validating payloads while models are added: the Api's
+    resolver is rebuilt when models change, and each answer is right."""
+    pytest.importorskip("jsonschema", reason="needs the 'restx' extra")
+    import sys
+    import threading
+
+    from flask_resources import fields
+
+    api = restx.Api(app, validate=True)
+    name = fields.String()
+    name.required = True  # type: ignore[attr-defined]
+    person = api.model("Person", {"name": name})
+
+    @api.route("/people")
+    class People(restx.Resource):
+        @api.expect(person)
+        def post(self) -> t.Any:
+            return {}, 201
+
+    errors: list[BaseException] = []
+    count = 6
+    start = threading.Barrier(count)
+
+    def work(number: int) -> None:
+        client = app.test_client()
+        start.wait()
+        try:
+            for i in range(40):
+                if number == 0:
+                    api.model(f"Extra{i}", {"n": fields.Integer})
+                assert client.post("/people", json={"name": "A"}).status_code == 201
+                resp = client.post("/people", json={})
+                assert resp.status_code == 400
+                assert resp.get_json()["errors"] == {
+                    "name": "'name' is a required property"
+                }
+        except BaseException as e:  # noqa: B036 - reported below
+            errors.append(e)
+
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(count)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert errors == []
+    assert (
+        "Extra39"
+        in api.refresolver.contents("http://localhost/schema.json")["definitions"]
+    )
