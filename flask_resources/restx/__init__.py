@@ -2,3 +2,7 @@
 ``flask_resources.restx`` in the imports and get OpenAPI 3.1."""
 
 from __future__ import annotations
+
+from . import cors as cors
+from . import inputs as inputs
+from . import reqparse as reqparse
