@@ -237,6 +237,15 @@ def test_operation_without_records_documents_a_success() -> None:
         (inputs.positive, {"type": "integer", "minimum": 1}),
         (inputs.int_range(2, 4), {"type": "integer", "minimum": 2, "maximum": 4}),
         (inputs.regex("^[a-z]+$"), {"type": "string", "pattern": "^[a-z]+$"}),
+        (inputs.ipv4, {"type": "string", "format": "ipv4"}),
+        (inputs.ipv6, {"type": "string", "format": "ipv6"}),
+        (
+            inputs.ip,
+            {"type": "string", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
+        ),
+        (inputs.URL(schemes=("https",)), {"type": "string", "format": "uri"}),
+        (inputs.email(), {"type": "string", "format": "email"}),
+        ({"name": fields.String}, {"type": "object"}),
         (lambda value: value, {}),
     ],
 )
@@ -254,6 +263,66 @@ def test_reqparse_types(kind: t.Any, schema: dict[str, t.Any]) -> None:
     api.add_resource(Things, "/things")
     (parameter,) = document(api, app)["paths"]["/things"]["get"]["parameters"]
     assert parameter["schema"] == schema
+
+
+class _SwaggerDocumented:
+    """A type documented as Flask-RESTX documents its types."""
+
+    def __init__(self, schema: dict[str, t.Any]) -> None:
+        self.__schema__ = schema
+
+    def __call__(self, value: t.Any) -> t.Any:
+        return value
+
+
+@pytest.mark.parametrize(
+    ("swagger", "schema"),
+    [
+        ({"type": "string", "format": "ip"}, {"type": "string", "format": "ip"}),
+        (
+            {"type": "integer", "minimum": 0, "exclusiveMinimum": True},
+            {"type": "integer", "exclusiveMinimum": 0},
+        ),
+        (
+            {"type": "number", "maximum": 1, "exclusiveMaximum": False},
+            {"type": "number", "maximum": 1},
+        ),
+    ],
+)
+def test_reqparse_swagger_schema_of_a_type(
+    swagger: dict[str, t.Any], schema: dict[str, t.Any]
+) -> None:
+    parser = reqparse.RequestParser()
+    parser.add_argument("value", type=_SwaggerDocumented(swagger), location="args")
+    app = Flask(__name__)
+    api = Api(app)
+
+    class Things(Resource):
+        @doc(args=parser)
+        def get(self) -> t.Any:
+            return {}
+
+    api.add_resource(Things, "/things")
+    (parameter,) = document(api, app)["paths"]["/things"]["get"]["parameters"]
+    assert parameter["schema"] == schema
+
+
+def test_reqparse_get_json_location_is_the_json_body() -> None:
+    parser = reqparse.RequestParser()
+    parser.add_argument("task", location="get_json", required=True)
+    app = Flask(__name__)
+    api = Api(app)
+
+    class Things(Resource):
+        @doc(args=parser)
+        def post(self) -> t.Any:
+            return {}, 201
+
+    api.add_resource(Things, "/things")
+    body = document(api, app)["paths"]["/things"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert schema["properties"]["task"] == {"type": ["string", "null"]}
+    assert schema["required"] == ["task"]
 
 
 @pytest.mark.parametrize("kind", [inputs.datetime_from_rfc822, inputs.iso8601interval])

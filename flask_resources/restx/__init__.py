@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from . import cors as cors
+from . import inputs as inputs
 from . import model as model
+from . import reqparse as reqparse
 from .model import Model as Model
 from .model import OrderedModel as OrderedModel
 from .model import SchemaModel as SchemaModel
