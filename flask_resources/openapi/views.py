@@ -46,8 +46,14 @@ window.ui = SwaggerUIBundle({{
 
 
 def swagger_ui_dir() -> str:
-    """The directory of the Swagger UI files, or an error naming the extra."""
+    """The directory of the Swagger UI files, or an error naming the extra.
+
+    The docs page needs apispec too, which the ``docs`` extra installs: the
+    error names that one extra whichever of the two is missing, rather
+    than the ``openapi`` extra first and ``docs`` after it.
+    """
     try:
+        import apispec  # noqa: F401
         import flask_swagger_ui
     except ImportError:
         raise OpenAPIError(
@@ -66,8 +72,10 @@ def register(
 ) -> None:
     """Add the document's and the docs page's routes for ``api`` to ``app``
     (through the blueprint's setup state for an Api on a blueprint)."""
-    load_apispec()  # Fail now, not at the first request, without the extra.
+    # Fail now, not at the first request, without the extra; the docs page's
+    # check first, as its extra covers the document's.
     static_dir = swagger_ui_dir() if docs_url else None
+    load_apispec()
     if docs_url and not openapi_url:
         openapi_url = docs_url.rstrip("/") + "/openapi.json"
     # Several Apis may serve documents on one app.
