@@ -25,9 +25,7 @@ SECTIONS = {
 def versions() -> list[tuple[str, str, str]]:
     """``(version, state line, body)`` for each ``## Version`` section."""
     parts = re.split(r"^## Version (\S+)\n\n(.*)\n", CHANGES, flags=re.M)
-    return [
-        (parts[i], parts[i + 1], parts[i + 2]) for i in range(1, len(parts), 3)
-    ]
+    return [(parts[i], parts[i + 1], parts[i + 2]) for i in range(1, len(parts), 3)]
 
 
 def bullets(text: str) -> list[str]:

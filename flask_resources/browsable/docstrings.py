@@ -6,7 +6,10 @@ docstrings use (paragraphs, literal and doctest blocks, bullet and field
 lists, the common directives, inline literals, roles, emphasis and links)
 without docutils, which is not a dependency. Anything else stays as text.
 Every piece of the docstring is escaped; the only markup is the one added
-here, and links go only where :func:`~.renderer.is_link` allows.
+here, and links go only where
+:func:`~flask_resources.browsable.renderer.is_link` allows.
+
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations

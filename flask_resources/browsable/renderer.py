@@ -177,7 +177,10 @@ class BrowsableAPI:
         response but the page's own (``Content-Security-Policy``,
         ``X-Content-Type-Options``), with the ``Content-Type``,
         ``Content-Length`` and computed ``ETag`` of the JSON ``answer`` the
-        page shows, which are what a JSON client gets."""
+        page shows, which are what a JSON client gets.
+
+        .. versionadded:: 0.2
+        """
         pairs: list[tuple[str, str]] = []
         names: list[str] = []  # in the answer's order, then the page's
         for name in [*answer.headers.keys(), *page.headers.keys()]:
