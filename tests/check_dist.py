@@ -22,7 +22,7 @@ installed = importlib.metadata.version("flask-resources")
 version = flask_resources.__version__
 assert version == installed, (version, installed)
 assert "site-packages" in pathlib.Path(flask_resources.__file__).parts
-print(f"flask_resources {installed} from {flask_resources.__file__}")
+print(f"the wheel alone imports: __version__ {version}, its metadata's")
 """
 
 

@@ -83,10 +83,10 @@ def report(envs: dict[str, t.Any]) -> str:
     if missing:
         lines.append("")
         lines.append(
-            f"Not found: {', '.join(sorted(set(missing)))}. Those environments did"
-            " not run; install the missing Pythons (with pyenv, as .ci/run"
-            " expects) to run them. CI fails without them."
+            f"Not found: {', '.join(sorted(set(missing)))}. Those environments"
+            " did not run, and CI fails without them."
         )
+        lines.append("Install the missing Pythons (.ci/run finds them with pyenv).")
     lines.append(
         f"total: {totals['passed']} passed, {totals['failed']} failed,"
         f" {totals['skipped']} skipped"
