@@ -26,6 +26,10 @@ The contract, for writers of decorators:
   own key in :attr:`Operation.extensions` (``"pagination"``, ...); readers
   ignore keys they do not know. Raw OpenAPI operation fields go in
   :attr:`Operation.openapi`.
+- A record on a resource class may say things for one verb only, in
+  :attr:`Operation.verbs`; an Api may keep a record per endpoint (one route
+  of a class, :meth:`~flask_resources.Api.document_endpoint`), read between
+  the class's records and the method's.
 
 .. versionadded:: 0.1
 """
@@ -44,12 +48,15 @@ if t.TYPE_CHECKING:
 __all__ = [
     "Arguments",
     "Operation",
+    "ParameterKey",
     "ResponseDoc",
     "SecurityRequirement",
     "Status",
     "amend",
     "doc",
     "get_operation",
+    "merge_parameter",
+    "parameter_map",
     "resource_operations",
     "set_operation",
 ]
@@ -61,6 +68,10 @@ Status: t.TypeAlias = int | str
 #: One OpenAPI security requirement: scheme name -> scopes. ``{}`` (an empty
 #: requirement) in a list makes authentication optional.
 SecurityRequirement: t.TypeAlias = Mapping[str, t.Sequence[str]]
+
+#: One documented parameter, keyed as :attr:`Operation.parameters` keys it:
+#: ``(in, name)``, ``in`` being ``query``, ``header``, ``path`` or ``cookie``.
+ParameterKey: t.TypeAlias = tuple[str, str]
 
 #: What :func:`doc` takes for one response: a description, a dict of
 #: :class:`ResponseDoc` fields (``schema`` for ``source``), or a ResponseDoc.
@@ -170,6 +181,21 @@ class Operation:
     extensions: Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
     #: Raw OpenAPI operation fields, merged last into the generated ones.
     openapi: Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+    #: Parameters the method reads itself, as OpenAPI parameter objects keyed
+    #: by ``(in, name)``; one for a URL variable describes that path
+    #: parameter. Readers give one without ``schema`` a string schema.
+    parameters: Mapping[ParameterKey, Mapping[str, t.Any]] = dataclasses.field(
+        default_factory=dict
+    )
+    #: Headers every documented response carries: name -> description, or
+    #: an OpenAPI header object (``description``, ``schema``).
+    response_headers: Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+    #: Media types of the successful responses' bodies, when not the
+    #: resource's (or the Api's) representations.
+    content_types: tuple[str, ...] | None = None
+    #: On a resource class's record: what it says for one verb only, lower
+    #: case verb -> record, read between the class's record and the method's.
+    verbs: Mapping[str, Operation] = dataclasses.field(default_factory=dict)
 
     def add_arguments(self, arguments: Arguments) -> Operation:
         """A copy with ``arguments`` read before the ones recorded so far,
@@ -182,17 +208,28 @@ class Operation:
 
     def merged(self, other: Operation) -> Operation:
         """This record with ``other`` on top: ``other``'s arguments come
-        first, its responses merge into these by status, its extensions and
-        raw fields into these by key, and its other fields win when set."""
+        first, its responses merge into these by status, its parameters into
+        these by key (and name), its extensions, raw fields, response headers
+        and verbs into these by key, and its other fields win when set."""
         responses = dict(self.responses)
         for status, response in other.responses.items():
             mine = responses.get(status)
             responses[status] = response if mine is None else mine.merged(response)
+        parameters = dict(self.parameters)
+        for key, parameter in other.parameters.items():
+            parameters[key] = merge_parameter(parameters.get(key), parameter)
+        verbs = dict(self.verbs)
+        for verb, record in other.verbs.items():
+            mine_verb = verbs.get(verb)
+            verbs[verb] = record if mine_verb is None else mine_verb.merged(record)
         changes: dict[str, t.Any] = {
             "arguments": (*other.arguments, *self.arguments),
             "responses": responses,
             "extensions": {**self.extensions, **other.extensions},
             "openapi": {**self.openapi, **other.openapi},
+            "parameters": parameters,
+            "response_headers": {**self.response_headers, **other.response_headers},
+            "verbs": verbs,
         }
         for field in dataclasses.fields(self):
             if field.name not in changes:
@@ -211,6 +248,21 @@ class Operation:
 
 
 _EMPTY = Operation()
+
+
+def merge_parameter(
+    mine: Mapping[str, t.Any] | None, other: Mapping[str, t.Any]
+) -> dict[str, t.Any]:
+    """The parameter object ``mine`` with ``other``'s keys on top; their
+    schemas merge by key too, so one can add a description to the other."""
+    if mine is None:
+        return dict(other)
+    merged = {**mine, **other}
+    if isinstance(mine.get("schema"), Mapping) and isinstance(
+        other.get("schema"), Mapping
+    ):
+        merged["schema"] = {**mine["schema"], **other["schema"]}
+    return merged
 
 
 def get_operation(obj: t.Any) -> Operation | None:
@@ -262,6 +314,9 @@ def doc(
     location: str | None = _MISSING,
     extensions: Mapping[str, t.Any] | None = None,
     openapi: Mapping[str, t.Any] | None = None,
+    parameters: t.Sequence[Mapping[str, t.Any]] | None = None,
+    response_headers: Mapping[str, t.Any] | None = None,
+    content_types: t.Sequence[str] | None = None,
 ) -> Callable[[t.Any], t.Any]:
     """Document what code cannot say about an operation, without changing
     what it does. On a :class:`~flask_resources.Resource` class it applies to
@@ -297,6 +352,13 @@ def doc(
         arguments' own locations, ``json`` for a schema.
     :param extensions: per-feature data, see :attr:`Operation.extensions`.
     :param openapi: raw OpenAPI operation fields to merge in.
+    :param parameters: parameters the method reads itself, as OpenAPI
+        parameter objects (``{"name": "q", "in": "query", "schema": ...}``);
+        one named as a URL variable describes that path parameter.
+    :param response_headers: headers every documented response carries,
+        name -> description or OpenAPI header object.
+    :param content_types: media types of the successful responses, when not
+        the resource's (or the Api's) representations.
 
     .. versionadded:: 0.1
     """
@@ -314,6 +376,9 @@ def doc(
         },
         extensions=dict(extensions or {}),
         openapi=dict(openapi or {}),
+        parameters=parameter_map(parameters or ()),
+        response_headers=dict(response_headers or {}),
+        content_types=None if content_types is None else tuple(content_types),
     )
     if args is not None:
         record = record.add_arguments(_documented_arguments(args, location))
@@ -323,6 +388,27 @@ def doc(
         return obj
 
     return decorator
+
+
+def parameter_map(
+    parameters: t.Iterable[Mapping[str, t.Any]],
+) -> dict[ParameterKey, Mapping[str, t.Any]]:
+    """OpenAPI parameter objects keyed as :attr:`Operation.parameters` keys
+    them; ``in`` defaults to ``query``."""
+    result: dict[ParameterKey, Mapping[str, t.Any]] = {}
+    for parameter in parameters:
+        name = parameter.get("name")
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a parameter needs a name: {parameter!r}")
+        where = parameter.get("in") or "query"
+        if where not in ("query", "header", "path", "cookie"):
+            raise TypeError(
+                f"parameter {name!r}: 'in' must be query, header, path or cookie,"
+                f" not {where!r}"
+            )
+        key = (where, name)
+        result[key] = merge_parameter(result.get(key), {**parameter, "in": where})
+    return result
 
 
 def _response_doc(status: Status, value: ResponseValue) -> ResponseDoc:
@@ -379,7 +465,9 @@ _cache: weakref.WeakKeyDictionary[type, tuple[t.Any, dict[str, Operation]]] = (
 _cache_lock = threading.Lock()
 
 
-def resource_operations(resource: type) -> dict[str, Operation]:
+def resource_operations(
+    resource: type, route: Operation | None = None
+) -> dict[str, Operation]:
     """The record of each verb a resource class defines, lower case verb ->
     :class:`Operation`, with everything the decorators say.
 
@@ -387,28 +475,47 @@ def resource_operations(resource: type) -> dict[str, Operation]:
     applied (once per class, here, as Flask-RESTful applies them per
     request; they are not called), so records those decorators leave are
     seen, and the records of :func:`doc` on the class and its base classes
-    are merged under each verb's. Computed once per class and then reused;
-    safe to call from several threads.
+    are merged under each verb's, with what they say for that verb
+    (:attr:`Operation.verbs`) on top. Computed once per class and then
+    reused; safe to call from several threads.
+
+    :param route: the record of one route of the class (see
+        :meth:`~flask_resources.Api.document_endpoint`), read over the
+        class's records and under the method's; not cached.
     """
+    if route is not None:
+        return _operations(resource, route)
     decorators = getattr(resource, "method_decorators", ())
     key = _cache_key(resource, decorators)
     cached = _cache.get(resource)
     if cached is not None and cached[0] == key:
         return cached[1]
+    result = _operations(resource, None)
+    with _cache_lock:
+        _cache[resource] = (key, result)
+    return result
+
+
+def _operations(resource: type, route: Operation | None) -> dict[str, Operation]:
+    decorators = getattr(resource, "method_decorators", ())
     base = _EMPTY
     for klass in reversed(resource.__mro__):
         record = get_operation(klass)
         if record is not None:
             base = base.merged(record)
+    if route is not None:
+        base = base.merged(route)
+    verbs = base.verbs
+    if verbs:
+        base = dataclasses.replace(base, verbs={})
     result: dict[str, Operation] = {}
     for verb in _VERBS:
         func = getattr(resource, verb, None)
         if func is None:
             continue
         func = _decorated(func, decorators, verb)
-        result[verb] = base.merged(get_operation(func) or _EMPTY)
-    with _cache_lock:
-        _cache[resource] = (key, result)
+        record = base.merged(verbs[verb]) if verb in verbs else base
+        result[verb] = record.merged(get_operation(func) or _EMPTY)
     return result
 
 

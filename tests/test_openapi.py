@@ -28,6 +28,7 @@ from flask_resources import (
     use_kwargs,
 )
 from flask_resources.exceptions import OpenAPIError
+from flask_resources.operations import Operation
 
 pytest.importorskip("apispec", reason="needs the 'openapi' extra (apispec)")
 validator = pytest.importorskip(
@@ -858,3 +859,151 @@ def test_flask_command_line(tmp_path: t.Any) -> None:
     spec = json.loads(target.read_text())
     validator.validate(spec)
     assert spec["info"]["title"] == "Cats"
+
+
+# -- what a record or the Api says beyond the resources ------------------------
+
+
+def test_recorded_parameters_headers_and_media_types() -> None:
+    app = Flask(__name__)
+    api = Api(app)
+
+    @doc(
+        parameters=[
+            {"name": "todo_id", "description": "The todo"},
+            {"name": "other_id", "in": "path", "description": "Not in this URL"},
+        ]
+    )
+    class Report(Resource):
+        @doc(
+            parameters=[
+                {"name": "q", "description": "Search", "schema": {"enum": ["a"]}},
+                {"name": "n", "in": "header", "schema": {"type": "integer"}},
+                {"name": "c", "in": "cookie", "content": {"text/plain": {}}},
+            ],
+            response_headers={"X-Rate": "Requests left"},
+            content_types=["text/csv"],
+            responses={200: {"schema": {"type": "string"}}, 404: "Missing"},
+        )
+        def get(self, todo_id: int) -> t.Any:
+            return ""
+
+    api.add_resource(Report, "/reports/<int:todo_id>")
+    get = document(api, app)["paths"]["/reports/{todo_id}"]["get"]
+    assert get["parameters"] == [
+        {
+            "name": "todo_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "The todo",
+        },
+        {
+            "in": "query",
+            "name": "q",
+            "description": "Search",
+            "schema": {"enum": ["a"], "type": "string"},
+        },
+        {"in": "header", "name": "n", "schema": {"type": "integer"}},
+        {"in": "cookie", "name": "c", "content": {"text/plain": {}}},
+    ]
+    assert get["responses"]["200"] == {
+        "description": "OK",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "headers": {
+            "X-Rate": {"description": "Requests left", "schema": {"type": "string"}}
+        },
+    }
+    assert set(get["responses"]["404"]["content"]) == {"application/json"}
+    assert "X-Rate" in get["responses"]["404"]["headers"]
+
+
+def test_fields_dict_as_a_documented_body() -> None:
+    app = Flask(__name__)
+    api = Api(app)
+    api.schema_name("Todo", todo_fields)
+
+    class Todos(Resource):
+        @doc(args=todo_fields)
+        def post(self) -> t.Any:
+            return {}
+
+        @doc(args=[todo_fields], responses={200: {"schema": [todo_fields]}})
+        def put(self) -> t.Any:
+            return []
+
+    api.add_resource(Todos, "/todos")
+    operations = document(api, app)["paths"]["/todos"]
+    ref = {"$ref": "#/components/schemas/Todo"}
+    assert operations["post"]["requestBody"] == {
+        "content": {"application/json": {"schema": ref}},
+        "required": True,
+    }
+    listed = {"type": "array", "items": ref}
+    assert operations["put"]["requestBody"]["content"]["application/json"] == {
+        "schema": listed
+    }
+    response = operations["put"]["responses"]["200"]
+    assert response["content"]["application/json"]["schema"] == listed
+    assert "400" in operations["post"]["responses"]
+
+
+def test_tags_described_by_the_api() -> None:
+    app, api = flask_restful_app()
+    api.describe_tag("Todo", "Things to do")
+    api.describe_tag("Unused", "Nothing uses it")
+    api.describe_tag("Always", always=True)
+    assert document(api, app)["tags"] == [
+        {"name": "Todo", "description": "Things to do"},
+        {"name": "Always"},
+    ]
+
+
+def test_one_route_documented_apart() -> None:
+    app = Flask(__name__)
+    api = Api(app)
+    api.add_resource(Todo, "/todos/<int:todo_id>", endpoint="todo")
+    blueprint = Blueprint("v2", __name__, url_prefix="/v2")
+    other = Api(blueprint)
+    other.add_resource(Todo, "/todos/<int:todo_id>", endpoint="todo")
+    other.document_endpoint("todo", Operation(tags=("v2",)))
+    other.document_endpoint("todo", Operation(verbs={"delete": Operation(hide=True)}))
+    app.register_blueprint(blueprint)
+    assert document(api, app)["paths"]["/todos/{todo_id}"]["get"]["tags"] == ["Todo"]
+    path = document(other, app)["paths"]["/v2/todos/{todo_id}"]
+    assert path["get"]["tags"] == ["v2"] and "delete" not in path
+    assert other.endpoint_record("todo") is not None
+    assert other.endpoint_record("nope") is None
+
+
+def test_hooks_of_an_api_subclass() -> None:
+    named = {"name": fields.String}
+
+    class Hooked(Api):
+        def openapi_info(self, app: Flask) -> dict[str, t.Any]:
+            return {"description": f"The API of {app.name}"}
+
+        def openapi_schemas(self, app: Flask) -> list[t.Any]:
+            return [named]
+
+        def openapi_operation_id(
+            self, resource: type, verb: str, endpoint: str
+        ) -> str | None:
+            return f"{resource.__name__}.{verb}" if verb == "get" else None
+
+        def openapi_operation(
+            self, operation: dict[str, t.Any], record: Operation, app: Flask
+        ) -> None:
+            operation["x-seen"] = True
+
+    app = Flask("hooked")
+    api = Hooked(app)
+    api.schema_name("Named", named)
+    api.add_resource(Todo, "/todos/<int:todo_id>")
+    spec = document(api, app)
+    assert spec["info"]["description"] == "The API of hooked"
+    assert "Named" in spec["components"]["schemas"]
+    operations = spec["paths"]["/todos/{todo_id}"]
+    assert operations["get"]["operationId"] == "Todo.get"
+    assert operations["delete"]["operationId"] == "delete_todo"
+    assert all(operation["x-seen"] for operation in operations.values())

@@ -307,3 +307,80 @@ def test_resource_operations_from_many_threads() -> None:
     for record in results:
         assert record["get"].success is not None
         assert record["post"].security == ({"bearer": []},)
+
+
+# -- parameters, response headers, media types, one verb, one route ------------
+
+
+def test_doc_parameters_merge_by_place_and_name() -> None:
+    @doc(
+        parameters=[{"name": "q", "description": "Old", "schema": {"type": "integer"}}]
+    )
+    class Search(Resource):
+        @doc(parameters=[{"name": "q", "description": "New"}])
+        @doc(parameters=[{"name": "X-Id", "in": "header", "required": True}])
+        def get(self) -> t.Any:
+            return []
+
+    record = resource_operations(Search)["get"]
+    assert record.parameters == {
+        ("query", "q"): {
+            "name": "q",
+            "in": "query",
+            "description": "New",
+            "schema": {"type": "integer"},
+        },
+        ("header", "X-Id"): {"name": "X-Id", "in": "header", "required": True},
+    }
+
+
+@pytest.mark.parametrize(
+    ("parameter", "match"),
+    [({"in": "query"}, "needs a name"), ({"name": "q", "in": "body"}, "'in' must")],
+)
+def test_doc_parameters_refused(parameter: dict[str, t.Any], match: str) -> None:
+    with pytest.raises(TypeError, match=match):
+        doc(parameters=[parameter])
+
+
+def test_doc_response_headers_and_content_types() -> None:
+    @doc(response_headers={"X-Rate": "Requests left"})
+    class Report(Resource):
+        @doc(response_headers={"X-Id": "An id"}, content_types=["text/csv"])
+        def get(self) -> t.Any:
+            return ""
+
+    record = resource_operations(Report)["get"]
+    assert record.response_headers == {"X-Rate": "Requests left", "X-Id": "An id"}
+    assert record.content_types == ("text/csv",)
+
+
+def test_class_record_for_one_verb_and_route_record() -> None:
+    class Base(Resource):
+        def get(self) -> t.Any:
+            return {}
+
+        def put(self) -> t.Any:
+            return {}
+
+    set_operation(
+        Base, Operation(tags=("base",), verbs={"get": Operation(summary="Base get")})
+    )
+
+    class Child(Base):
+        @doc(description="Own")
+        def get(self) -> t.Any:
+            return {}
+
+    set_operation(Child, Operation(verbs={"get": Operation(deprecated=True)}))
+    records = resource_operations(Child)
+    assert records["get"].summary == "Base get"
+    assert records["get"].deprecated is True
+    assert records["get"].description == "Own"
+    assert records["get"].verbs == {}
+    assert records["put"].summary is None and records["put"].tags == ("base",)
+    route = Operation(tags=("route",), verbs={"put": Operation(hide=True)})
+    on_route = resource_operations(Child, route=route)
+    assert on_route["get"].tags == ("route",) and on_route["put"].hide is True
+    # The route's record is not kept for the class.
+    assert resource_operations(Child)["put"].hide is None

@@ -15,6 +15,7 @@ if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
     from ..browsable import BrowsableAPI
+    from ..operations import Operation
     from ..pagination import PageOptions
     from ..typing import AnyCallable, Decorator, HeadersValue, Parser, Representation
     from .errorhandling import ErrorTranslator
@@ -48,6 +49,8 @@ class ApiBase:
         openapi_url: str | None
         docs_url: str | None
         _schema_names: dict[int, tuple[str, Mapping[t.Any, t.Any]]]
+        _tag_descriptions: dict[str, tuple[str | None, bool]]
+        _endpoint_records: dict[str, Operation]
         _specs: weakref.WeakKeyDictionary[Flask, t.Any]
         _specs_lock: threading.Lock
         browsable: bool | None

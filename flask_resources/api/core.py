@@ -22,6 +22,7 @@ from .spec import SpecMixin
 
 if t.TYPE_CHECKING:
     from ..browsable import BrowsableAPI
+    from ..operations import Operation
     from ..pagination import PageOptions
 
 
@@ -154,6 +155,9 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         # Names given to fields dicts for the OpenAPI document, by id (a
         # dict is not hashable); the dict is kept so its id stays its own.
         self._schema_names: dict[int, tuple[str, Mapping[t.Any, t.Any]]] = {}
+        # Tags described for the document, and records of single routes.
+        self._tag_descriptions: dict[str, tuple[str | None, bool]] = {}
+        self._endpoint_records: dict[str, Operation] = {}
         self._specs: weakref.WeakKeyDictionary[Flask, t.Any] = (
             weakref.WeakKeyDictionary()
         )

@@ -24,9 +24,20 @@ from ..errors import ERROR_FORMAT_KEY, PROBLEM_MEDIATYPE, error_body_schema
 from ..exceptions import OpenAPIError
 from ..fields import Raw
 from ..negotiation import HTML_MEDIATYPE
-from ..operations import Arguments, Operation, ResponseDoc, resource_operations
+from ..operations import (
+    Arguments,
+    Operation,
+    ResponseDoc,
+    merge_parameter,
+    resource_operations,
+)
 from ..parsers import parse_bytes, parse_text
-from .convert import FieldsConverter, parser_arguments, rule_parameters
+from .convert import (
+    DescribedModel,
+    FieldsConverter,
+    parser_arguments,
+    rule_parameters,
+)
 from .convert.converters import openapi_path
 
 if t.TYPE_CHECKING:
@@ -162,6 +173,9 @@ class _Builder:
         servers = setting(api, app, "servers")
         if servers is not None:
             options["servers"] = list(servers)
+        info = api.openapi_info(app)
+        if info:
+            options["info"] = {**dict(options.get("info") or {}), **info}
         self.spec = APISpec(
             title=setting(api, app, "title") or app.name,
             version=str(setting(api, app, "version")),
@@ -191,10 +205,23 @@ class _Builder:
             spec.components.security_scheme(name, dict(scheme))
         for rule in self.rules():
             self.add_rule(rule)
+        for source in self.api.openapi_schemas(self.app):
+            try:
+                self.body_schema(source)
+            except OpenAPIError as exc:
+                raise OpenAPIError(f"schema {_source_name(source)}: {exc}") from exc
         error_schemas = PROBLEM_SCHEMAS if self.problem else ERROR_SCHEMAS
         for name in sorted(self.used_errors):
             spec.components.schema(name, error_schemas[name])
+        # Described tags first, in the order described; then the others in
+        # the order the operations use them.
+        tags: dict[str, str | None] = {}
+        for name, (description, always) in self.api.described_tags().items():
+            if always or name in self.tags:
+                tags[name] = description or self.tags.get(name)
         for name, description in self.tags.items():
+            tags.setdefault(name, description)
+        for name, description in tags.items():
             spec.tag(
                 {"name": name, **({"description": description} if description else {})}
             )
@@ -219,7 +246,9 @@ class _Builder:
             path_parameters = rule_parameters(rule, self.app.url_map)
         except Exception as exc:
             raise OpenAPIError(f"{resource.__name__} at {rule.rule}: {exc}") from exc
-        records = resource_operations(resource)
+        records = resource_operations(
+            resource, route=self.api.endpoint_record(self.api_endpoint(rule.endpoint))
+        )
         operations: dict[str, t.Any] = {}
         for method in sorted(rule.methods or (), key=_method_order):
             verb = method.lower()
@@ -237,6 +266,12 @@ class _Builder:
                 raise OpenAPIError(f"{where}: {type(exc).__name__}: {exc}") from exc
         if operations:
             self.spec.path(path=path, operations=operations)
+
+    def api_endpoint(self, endpoint: str) -> str:
+        """The endpoint a rule's (blueprint-prefixed) endpoint has in the Api."""
+        if endpoint in self.api.endpoints:
+            return endpoint
+        return endpoint.rsplit(".", 1)[-1]
 
     # -- one operation -----------------------------------------------------
 
@@ -256,7 +291,7 @@ class _Builder:
             record = record.merged(verb_operation(verb, conditional))
         self.add_security_schemes(record.extensions.get("security_schemes"))
         operation: dict[str, t.Any] = {
-            "operationId": self.operation_id(record, verb, rule.endpoint),
+            "operationId": self.operation_id(record, verb, rule.endpoint, resource),
             "tags": list(record.tags)
             if record.tags is not None
             else [self.tag(resource)],
@@ -277,17 +312,22 @@ class _Builder:
         parameters = list(path_parameters)
         bodies: dict[str, list[dict[str, t.Any]]] = {}
         body_required = False
+        body_description = None
         errors: dict[int, list[str]] = {}
         for arguments in record.arguments:
             required = self.add_arguments(
                 arguments, verb, parameters, bodies, resource=resource
             )
             body_required = body_required or required
+            if body_description is None and bodies:
+                body_description = arguments.description
             for status, schema in self.argument_errors(arguments):
                 errors.setdefault(status, [])
                 if schema not in errors[status]:
                     errors[status].append(schema)
-        parameters = _unique_parameters(parameters)
+        parameters = _with_recorded(
+            _unique_parameters(parameters), record, path_parameters
+        )
         if parameters:
             operation["parameters"] = parameters
         if bodies:
@@ -300,6 +340,8 @@ class _Builder:
                 },
                 "required": body_required,
             }
+            if body_description:
+                operation["requestBody"]["description"] = body_description
 
         security = record.security if record.security is not None else self.security
         if security is not None:
@@ -308,6 +350,7 @@ class _Builder:
                 errors.setdefault(401, []).append("Error")
         operation["responses"] = self.responses(resource, record, errors)
         operation.update(record.openapi)
+        self.api.openapi_operation(operation, record, self.app)
         return operation
 
     def add_security_schemes(self, schemes: Mapping[str, t.Any] | None) -> None:
@@ -319,8 +362,16 @@ class _Builder:
             if name not in known:
                 self.spec.components.security_scheme(name, dict(scheme))
 
-    def operation_id(self, record: Operation, verb: str, endpoint: str) -> str:
-        base = record.operation_id or _UNSAFE_ID.sub("_", f"{verb}_{endpoint}")
+    def operation_id(
+        self, record: Operation, verb: str, endpoint: str, resource: type
+    ) -> str:
+        base = (
+            record.operation_id
+            or self.api.openapi_operation_id(
+                resource, verb, self.api_endpoint(endpoint)
+            )
+            or _UNSAFE_ID.sub("_", f"{verb}_{endpoint}")
+        )
         candidate, number = base, 1
         while candidate in self.operation_ids:
             number += 1
@@ -375,9 +426,25 @@ class _Builder:
             )
         if callable(getattr(source, "parse_args", None)):
             return self.add_parser(source, arguments, verb, parameters, bodies)
-        raise OpenAPIError(
-            f"cannot describe request arguments from {type(source).__name__}"
-        )
+        # A fields dict (a model), a one-item list of one, or JSON Schema:
+        # a body in the location's media types.
+        location = arguments.location or "json"
+        if location not in _BODY_MEDIA:
+            raise OpenAPIError(
+                f"cannot describe {location} arguments from {type(source).__name__}"
+            )
+        try:
+            schema = self.body_schema(source)
+        except OpenAPIError:
+            raise OpenAPIError(
+                f"cannot describe request arguments from {type(source).__name__}"
+            ) from None
+        for media in arguments.content_types or _BODY_MEDIA[location]:
+            bodies.setdefault(media, []).append(schema)
+        if isinstance(source, Mapping) and not _is_fields_dict(source):
+            # JSON Schema: a body is needed when the schema requires a key.
+            return bool(source.get("required"))
+        return True
 
     def add_parser(
         self,
@@ -438,7 +505,10 @@ class _Builder:
             if arguments.location in ("json", "json_or_form", "body"):
                 statuses.add(400)  # Unreadable JSON is 400 whatever the setting.
             return [(status, "ValidationError") for status in sorted(statuses)]
-        return [(400, "ParserError")]
+        if callable(getattr(arguments.source, "parse_args", None)):
+            return [(400, "ParserError")]
+        # A body the method reads itself: unreadable, or refused, is a 400.
+        return [(400, "Error")]
 
     # -- responses ---------------------------------------------------------
 
@@ -447,6 +517,8 @@ class _Builder:
     ) -> dict[str, t.Any]:
         media_types = self.media_types(resource)
         error_media = self.error_media_types(media_types)
+        if record.content_types:
+            media_types = list(record.content_types)
         responses: dict[str, t.Any] = {}
         documented = dict(record.responses)
         if not any(_is_success(status) for status in documented):
@@ -459,6 +531,11 @@ class _Builder:
             media = error_media if _is_error(status) else media_types
             # paginate() answers a list of what marshal_with formats.
             listed = response.success and "pagination" in record.extensions
+            if record.response_headers:
+                response = dataclasses.replace(
+                    response,
+                    headers={**record.response_headers, **response.headers},
+                )
             responses[str(status)] = self.response(response, media, listed=listed)
         for status, names in errors.items():
             key = str(status)
@@ -516,6 +593,11 @@ class _Builder:
             source = source()
         if isinstance(source, ma.Schema):
             return self.schema_ref(source)
+        if isinstance(source, DescribedModel):
+            return self.fields.dict_schema(source)
+        if isinstance(source, (list, tuple)) and len(source) == 1:
+            # [model]: a list of what the model formats.
+            return {"type": "array", "items": self.body_schema(source[0])}
         if isinstance(source, (Raw, type)):
             return self.fields.field_schema(source)
         if isinstance(source, Mapping):
@@ -641,6 +723,60 @@ def _header(value: t.Any) -> dict[str, t.Any]:
     header = dict(value)
     header.setdefault("schema", {"type": "string"})
     return header
+
+
+def _source_name(source: t.Any) -> str:
+    name = getattr(source, "name", None)
+    return repr(name) if isinstance(name, str) else type(source).__name__
+
+
+def _with_recorded(
+    parameters: list[dict[str, t.Any]],
+    record: Operation,
+    path_parameters: list[dict[str, t.Any]],
+) -> list[dict[str, t.Any]]:
+    """``parameters`` with the record's own on top: one with the name of a
+    URL variable describes that path parameter (a path parameter of another
+    URL of the resource is left out), one with the name and place of a
+    generated one adds to it, the others come after."""
+    if not record.parameters:
+        return parameters
+    result = [dict(parameter) for parameter in parameters]
+    index = {(p.get("in", ""), p.get("name", "")): i for i, p in enumerate(result)}
+    path_names = {p["name"] for p in path_parameters}
+    for (where, name), recorded in record.parameters.items():
+        if name in path_names:
+            where = "path"
+        elif where == "path":
+            continue  # A variable of another URL of the resource.
+        extra = {key: value for key, value in recorded.items() if key != "in"}
+        at = index.get((where, name))
+        if at is None:
+            parameter = {"in": where, **extra, "name": name}
+            if "content" not in parameter:
+                parameter["schema"] = _string_by_default(parameter.get("schema"))
+            index[(where, name)] = len(result)
+            result.append(parameter)
+            continue
+        parameter = merge_parameter(result[at], extra)
+        if where == "path":
+            parameter["required"] = True  # OpenAPI requires it of path parameters.
+        result[at] = parameter
+    return result
+
+
+def _string_by_default(given: Mapping[str, t.Any] | None) -> dict[str, t.Any]:
+    """A recorded parameter's schema: a value said to be of no type, and
+    not a reference or a combination, is a string, as URLs and headers
+    carry them."""
+    schema: dict[str, t.Any] = dict(given or {})
+    if (
+        "type" not in schema
+        and not {"$ref", "allOf", "anyOf", "oneOf", "not", "const"} & set(schema)
+        and all(isinstance(value, str) for value in schema.get("enum", ()))
+    ):
+        schema["type"] = "string"
+    return schema
 
 
 def _unique_parameters(parameters: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:

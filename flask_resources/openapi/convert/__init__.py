@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from .converters import converter_schema as converter_schema
 from .converters import rule_parameters as rule_parameters
+from .fields import DescribedModel as DescribedModel
 from .fields import FieldsConverter as FieldsConverter
+from .fields import ModelParts as ModelParts
 from .reqparse import ParserArgument as ParserArgument
 from .reqparse import parser_arguments as parser_arguments
 from .reqparse import type_schema as type_schema

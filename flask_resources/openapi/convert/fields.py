@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from ... import fields
 from ...exceptions import OpenAPIError
@@ -11,6 +12,54 @@ from ._json import nullable
 
 #: Looks up the component name given to a fields dict, if any.
 NameOf: t.TypeAlias = Callable[[Mapping[t.Any, t.Any]], "str | None"]
+
+#: Where references to components point in an OpenAPI document.
+COMPONENTS = "#/components/schemas/"
+#: Where they point in Swagger 2.0 and in a Flask-RESTX model's
+#: ``__schema__``, a JSON Schema document of its own.
+DEFINITIONS = "#/definitions/"
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelParts:
+    """What a model tells the converter beyond a plain fields dict.
+
+    A model is a named schema: wherever it appears, the document refers to
+    its component. Its ``required`` list names the fields that say
+    ``required=True`` (or ``discriminator=True``), where a plain fields dict
+    requires every key because marshalling outputs every key.
+
+    :param name: the component's name.
+    :param fields: the model's own fields; ignored when ``schema`` is given.
+    :param schema: a ready JSON Schema, used as it is (``$ref`` to
+        ``#/definitions/<name>`` or ``#/components/schemas/<name>`` follow
+        the document's spelling).
+    :param parents: models this one extends: the schema is ``allOf`` the
+        parents' references and its own object.
+    :param keywords: more keywords for its own object
+        (``additionalProperties``, vendor ``x-`` keys).
+
+    .. versionadded:: 0.1
+    """
+
+    name: str
+    fields: Mapping[t.Any, t.Any] = dataclasses.field(default_factory=dict)
+    schema: Mapping[str, t.Any] | None = None
+    parents: Sequence[t.Any] = ()
+    keywords: Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+
+
+@t.runtime_checkable
+class DescribedModel(t.Protocol):
+    """A model the converter describes as :class:`ModelParts` say
+    (:mod:`flask_resources.restx` models are).
+
+    .. versionadded:: 0.1
+    """
+
+    def schema_parts(self) -> ModelParts:
+        """How to describe this model."""
+        ...
 
 
 class FieldsConverter:
@@ -20,23 +69,32 @@ class FieldsConverter:
     :param name_of: the name given to a fields dict, or ``None``.
     :param add_component: called with a name and its schema the first time
         a named dict is converted.
+    :param ref_prefix: what references start with: :data:`COMPONENTS` in
+        an OpenAPI document, :data:`DEFINITIONS` in a Flask-RESTX
+        ``__schema__``.
+
+    Models (:class:`DescribedModel`) are named by their own name.
     """
 
     def __init__(
         self,
         name_of: NameOf,
         add_component: Callable[[str, dict[str, t.Any]], None],
+        *,
+        ref_prefix: str = COMPONENTS,
     ) -> None:
         self.name_of = name_of
         self.add_component = add_component
+        self.ref_prefix = ref_prefix
         self._done: set[str] = set()
         # The unnamed dicts being converted, to catch one inside itself.
         self._open: set[int] = set()
 
-    def dict_schema(self, mapping: Mapping[t.Any, t.Any], path: str = "") -> t.Any:
+    def dict_schema(self, mapping: t.Any, path: str = "") -> t.Any:
         """An object schema for a fields dict, or a reference to its
-        component when it has a name."""
-        name = self.name_of(mapping)
+        component when it has a name (a model always has)."""
+        parts = model_parts(mapping)
+        name = parts.name if parts is not None else self.name_of(mapping)
         if name is None:
             if id(mapping) in self._open:
                 raise OpenAPIError(
@@ -51,21 +109,55 @@ class FieldsConverter:
         if name not in self._done:
             # Mark first: a dict may contain itself through Nested.
             self._done.add(name)
-            self.add_component(name, self._object(mapping, path))
-        return {"$ref": f"#/components/schemas/{name}"}
+            self.add_component(name, self.object_schema(mapping, path))
+        return {"$ref": self.ref_prefix + name}
 
-    def _object(self, mapping: Mapping[t.Any, t.Any], path: str) -> dict[str, t.Any]:
+    def object_schema(self, mapping: t.Any, path: str = "") -> dict[str, t.Any]:
+        """The schema of a fields dict or model itself, never a reference
+        to it (the dicts and models inside it are referenced by name)."""
+        parts = model_parts(mapping)
+        if parts is None:
+            return self._object(mapping, path)
+        own: dict[str, t.Any]
+        if parts.schema is not None:
+            own = with_ref_prefix(parts.schema, self.ref_prefix)
+        else:
+            own = self._object(parts.fields, parts.name, every_key=False)
+        own.update(parts.keywords)
+        if not parts.parents:
+            return own
+        refs = [self.dict_schema(parent, parts.name) for parent in parts.parents]
+        return {"allOf": [*refs, own]}
+
+    def _object(
+        self, mapping: Mapping[t.Any, t.Any], path: str, *, every_key: bool = True
+    ) -> dict[str, t.Any]:
         properties = {}
+        required = []
+        discriminator = None
         for key, entry in mapping.items():
             where = f"{path}.{key}" if path else str(key)
             if isinstance(entry, Mapping):
                 properties[str(key)] = self.dict_schema(entry, where)
-            else:
-                properties[str(key)] = self.field_schema(entry, where)
-        # marshal always outputs every key of the dict.
+                continue
+            properties[str(key)] = self.field_schema(entry, where)
+            field = entry() if isinstance(entry, type) else entry
+            if getattr(field, "discriminator", False):
+                # A discriminator is always output, so always required.
+                discriminator = str(key)
+                required.append(str(key))
+            elif getattr(field, "required", False):
+                required.append(str(key))
         schema: dict[str, t.Any] = {"type": "object", "properties": properties}
-        if properties:
-            schema["required"] = list(properties)
+        if every_key:
+            # marshal always outputs every key of the dict.
+            required = list(properties)
+        else:
+            required.sort()
+        if required:
+            schema["required"] = required
+        if discriminator is not None:
+            schema["discriminator"] = {"propertyName": discriminator}
         return schema
 
     def field_schema(self, field: t.Any, path: str = "") -> t.Any:
@@ -127,3 +219,27 @@ _SIMPLE: tuple[tuple[type[fields.Raw], str], ...] = (
     (fields.Float, "number"),
     (fields.String, "string"),
 )
+
+
+def model_parts(source: t.Any) -> ModelParts | None:
+    """The :class:`ModelParts` of a model, ``None`` for anything else."""
+    if isinstance(source, DescribedModel):
+        return source.schema_parts()
+    return None
+
+
+def with_ref_prefix(schema: t.Any, prefix: str) -> t.Any:
+    """A copy of ``schema`` whose references to models (``#/definitions/``
+    or ``#/components/schemas/``) start with ``prefix``."""
+    if isinstance(schema, Mapping):
+        copied = {key: with_ref_prefix(value, prefix) for key, value in schema.items()}
+        ref = copied.get("$ref")
+        if isinstance(ref, str):
+            for known in (COMPONENTS, DEFINITIONS):
+                if ref.startswith(known):
+                    copied["$ref"] = prefix + ref[len(known) :]
+                    break
+        return copied
+    if isinstance(schema, list):
+        return [with_ref_prefix(item, prefix) for item in schema]
+    return schema
