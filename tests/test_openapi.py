@@ -820,6 +820,25 @@ def test_docs_without_swagger_ui(monkeypatch: pytest.MonkeyPatch) -> None:
         Api(app, docs_url="/docs")
 
 
+@pytest.mark.parametrize("missing", [("apispec",), ("apispec", "flask_swagger_ui")])
+@pytest.mark.parametrize("by_config", [False, True])
+def test_docs_page_on_a_bare_install_names_the_one_extra(
+    monkeypatch: pytest.MonkeyPatch, missing: tuple[str, ...], by_config: bool
+) -> None:
+    # The docs extra installs apispec too: one command, not "openapi" first
+    # and "docs" after it.
+    for module in missing:
+        monkeypatch.setitem(sys.modules, module, None)
+    app = Flask(__name__)
+    if by_config:
+        app.config["RESOURCES_DOCS_URL"] = "/docs"
+    with pytest.raises(OpenAPIError) as info:
+        Api(app, docs_url=None if by_config else "/docs", openapi_url="/spec.json")
+    assert str(info.value) == (
+        "The docs page needs the 'docs' extra: pip install 'flask-resources[docs]'"
+    )
+
+
 # -- CLI ----------------------------------------------------------------------
 
 
@@ -849,6 +868,19 @@ def test_cli_yaml_needs_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     app, _ = flask_restful_app()
     result = app.test_cli_runner().invoke(openapi, ["print", "--format", "yaml"])
     assert result.exit_code != 0 and "pip install pyyaml" in result.output
+
+
+def test_cli_yaml_on_a_bare_install_names_both_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flask_resources.openapi.cli import openapi
+
+    app, _ = flask_restful_app()
+    monkeypatch.setitem(sys.modules, "yaml", None)
+    monkeypatch.setitem(sys.modules, "apispec", None)
+    result = app.test_cli_runner().invoke(openapi, ["print", "--format", "yaml"])
+    assert result.exit_code != 0
+    assert "pip install 'flask-resources[openapi]' pyyaml" in result.output
 
 
 def test_cli_reports_build_errors() -> None:
