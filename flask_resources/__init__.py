@@ -42,6 +42,14 @@ from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
 from .representations import output_json as output_json
 from .resource import Resource as Resource
 
+# The one place the version is written: hatch reads it from here when it
+# builds (``[tool.hatch.version]``), so the wheel's metadata and this
+# attribute cannot differ, and reading it costs the import nothing (an
+# ``importlib.metadata`` lookup would cost a few milliseconds and, in a
+# source checkout, could find another installed copy's version). A ``.devN``
+# version until the release is dated in CHANGES.md.
+__version__ = "0.2.0.dev0"
+
 # Our own public names; the pass-throughs above stay out of ``*`` imports.
 __all__ = [
     "DEFAULT_PARSERS",
@@ -100,6 +108,14 @@ _LAZY = {
     "http_status_message": ("utils", "http_status_message"),
     "unpack": ("utils", "unpack"),
 }
+
+
+def __dir__() -> list[str]:
+    # The public names, the lazy ones included, and the module's dunders;
+    # not the pass-through names above, which keep importing but are
+    # Flask's, Werkzeug's and the standard library's to advertise.
+    dunders = (name for name in globals() if name.startswith("__"))
+    return sorted({*__all__, *dunders})
 
 
 def __getattr__(name: str) -> t.Any:

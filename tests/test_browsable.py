@@ -654,3 +654,201 @@ def test_blueprint_registered_twice_links_each_registrations_root() -> None:
         assert f"/{version}/" in links
         listing = client.get(f"/{version}/").json
         assert listing["resources"][0]["urls"] == [f"/{version}/cats"]
+
+
+# -- docstrings, headers, favicon -----------------------------------------------
+
+
+class HeadersTable(html.parser.HTMLParser):
+    """The ``(name, value)`` rows of the page's headers table."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.inside = False
+        self.cell: str | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "dl" and dict(attrs).get("class") == "headers":
+            self.inside = True
+        elif self.inside and tag in ("dt", "dd"):
+            if tag == "dt":
+                self.rows.append([])
+            self.rows[-1].append("")
+            self.cell = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "dl":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.rows and self.cell:
+            self.rows[-1][-1] += data
+
+
+def shown_headers(resp: t.Any) -> list[tuple[str, str]]:
+    rows = HeadersTable(resp.get_data(as_text=True)).rows
+    return [(name.strip(), value.strip()) for name, value in rows]
+
+
+class Documented(Resource):
+    """The cats of the shelter, a :class:`~flask_resources.Resource` with
+    ``etag = True``.
+
+    Send a **JSON** body; see `RFC 9110 <https://www.rfc-editor.org/rfc/rfc9110>`_
+    and `this <javascript:alert(1)>`_. Example::
+
+        curl -X POST /docs -d '{"name": "<Tom>"}'
+
+    - a list item with :meth:`get`
+
+    :param name: the cat's name.
+
+    .. versionadded:: 0.2
+    """
+
+    def get(self) -> t.Any:
+        return {"name": "Tom"}
+
+
+def test_docstrings_rest_is_rendered() -> None:
+    app = Flask(__name__)
+    api = Api(app, browsable=True)
+    api.add_resource(Documented, "/documented")
+    client = app.test_client()
+    body = client.get("/documented", headers=HTML).get_data(as_text=True)
+    description = body.split('aria-label="Description">', 1)[1].split("</section>")[0]
+    assert description.startswith(
+        "<p>The cats of the shelter, a <code>Resource</code> with\n"
+        "<code>etag = True</code>.</p>"
+    )
+    assert ":class:" not in description and "``" not in description
+    assert (
+        '<a href="https://www.rfc-editor.org/rfc/rfc9110">RFC 9110</a>' in description
+    )
+    assert "javascript:" not in description and "and this. Example:</p>" in description
+    assert (
+        "<pre>curl -X POST /docs -d &#39;{&#34;name&#34;: &#34;&lt;Tom&gt;&#34;}&#39;"
+        "</pre>" in description
+    )
+    assert "<li><p>a list item with <code>get</code></p></li>" in description
+    assert "<dt>name</dt><dd><p>the cat&#39;s name.</p></dd>" in description
+    assert "<p>Added in version 0.2.</p>" in description
+    # The root's JSON gives the first paragraph as plain text.
+    (listed,) = client.get("/").json["resources"]
+    assert listed["description"] == (
+        "The cats of the shelter, a Resource with etag = True."
+    )
+
+
+@pytest.mark.parametrize(
+    ("doc", "text"),
+    [
+        ("Plain.", "Plain."),
+        ("See :func:`flask.url_for` and :meth:`~Api.url_for()`.",
+         "See flask.url_for and url_for()."),
+        ("A :ref:`label <target>`, *emphasis*, **strong**, ``code``.",
+         "A label, emphasis, strong, code."),
+        ("Takes *args and **kwargs.", "Takes *args and **kwargs."),
+        ("`Flask <https://flask.palletsprojects.com/>`_ views",  "Flask views"),
+        ("Example::\n\n    x = 1", "Example:"),
+        ("::\n\n    x = 1\n\nAfter.", "After."),
+        (".. note:: Not a summary.\n\nThe summary.", "The summary."),
+    ],
+)  # fmt: skip
+def test_first_paragraph_is_plain_text(doc: str, text: str) -> None:
+    from flask_resources.browsable.docstrings import first_paragraph
+
+    assert first_paragraph(doc) == text
+
+
+def test_docstring_html_escapes_everything() -> None:
+    from flask_resources.browsable.docstrings import to_html
+
+    html_text = to_html(
+        f"{XSS} ``{XSS}`` :class:`{XSS}` `x <{HOSTILE_URL}>`_\n\n"
+        f".. note:: {XSS}\n\n::\n\n    {XSS}\n\n- {XSS}\n\n:param {XSS}: {XSS}"
+    )
+    assert "<script>" not in html_text
+    assert html_text.count("&lt;script&gt;") == 8
+    # A path on the site is linked, its quote escaped.
+    assert 'href="/cats/1&#34;onmouseover=&#34;alert(2)"' in html_text
+
+
+class Tagged(Resource):
+    etag = True
+
+    def get(self, cat_id: int) -> t.Any:
+        return CATS[cat_id]
+
+    def last_modified(self, cat_id: int) -> t.Any:
+        import datetime
+
+        return datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+
+
+def add_header(view: t.Any) -> t.Any:
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        resp = view(*args, **kwargs)
+        resp.headers["X-Decorated"] = "yes"
+        return resp
+
+    return wrapper
+
+
+def test_every_response_header_is_shown() -> None:
+    app = Flask(__name__)
+    api = Api(app, browsable=True, decorators=[add_header])
+    api.add_resource(Tagged, "/tagged/<int:cat_id>")
+    client = app.test_client()
+    as_json = client.get("/tagged/1")
+    resp = client.get("/tagged/1", headers=HTML)
+    shown = dict(shown_headers(resp))
+    # What a JSON client gets, every header of it.
+    for name in ("Content-Type", "Content-Length", "ETag", "Vary", "Last-Modified",
+                 "X-Decorated"):  # fmt: skip
+        assert shown[name] == as_json.headers[name], name
+    assert shown["Vary"] == "Accept"
+    # Not the page's own.
+    assert "Content-Security-Policy" not in shown
+    assert "X-Content-Type-Options" not in shown
+    # The page has an ETag of its own, and answers it with a 304.
+    assert resp.headers["ETag"] != as_json.headers["ETag"]
+    again = client.get(
+        "/tagged/1", headers={**HTML, "If-None-Match": resp.headers["ETag"]}
+    )
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_headers_of_a_page_without_later_headers(browsable: FlaskClient) -> None:
+    resp = browsable.get("/cats", headers=HTML)
+    as_json = browsable.get("/cats")
+    # The JSON answer's headers in its order, then the ones added after.
+    assert shown_headers(resp) == [*as_json.headers.items(), ("Vary", "Accept")]
+
+
+def test_a_verbs_own_etag_is_shown_as_is() -> None:
+    class Own(Resource):
+        etag = True
+
+        def get(self) -> t.Any:
+            return {"a": 1}, 200, {"ETag": '"mine"'}
+
+    app = Flask(__name__)
+    Api(app, browsable=True).add_resource(Own, "/own")
+    resp = app.test_client().get("/own", headers=HTML)
+    assert dict(shown_headers(resp))["ETag"] == '"mine"'
+    assert resp.headers["ETag"] == '"mine"'
+
+
+def test_favicon(browsable: FlaskClient) -> None:
+    body = browsable.get("/cats", headers=HTML).get_data(as_text=True)
+    assert (
+        '<link rel="icon" type="image/svg+xml" href="/_flask_resources/favicon.svg">'
+        in body
+    )
+    resp = browsable.get("/_flask_resources/favicon.svg")
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+    assert resp.get_data(as_text=True).startswith("<svg ")
+    resp.close()

@@ -194,3 +194,42 @@ def test_import_leaves_records_pagination_and_libraries_for_later() -> None:
         assert lazy not in loaded_modules
     # The first decorator that documents the method loads the records.
     assert after_decorating == "True"
+
+
+def test_dir_lists_the_public_names_lazy_ones_included() -> None:
+    listed = dir(flask_resources)
+    assert set(flask_resources.__all__) <= set(listed)
+    for lazy in ("fields", "inputs", "reqparse", "marshal_with", "use_args", "doc"):
+        assert lazy in listed
+    assert "__version__" in listed
+    assert listed == sorted(listed)
+
+
+@pytest.mark.parametrize(
+    "name",
+    # Pass-throughs keep importing but are not advertised, and neither are
+    # the module's own helpers.
+    ["sys", "t", "wraps", "partial", "request", "OrderedDict", "importlib", "_LAZY"],
+)
+def test_dir_leaves_out_pass_throughs_and_helpers(name: str) -> None:
+    assert name not in dir(flask_resources)
+    assert hasattr(flask_resources, name)
+
+
+def test_dir_loads_nothing() -> None:
+    code = (
+        "import sys, flask_resources\n"
+        "names = dir(flask_resources)\n"
+        "print('inputs' in names, 'flask_resources.inputs' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_version() -> None:
+    from packaging.version import Version
+
+    assert Version(flask_resources.__version__) >= Version("0.2.0.dev0")
+    assert "__version__" not in flask_resources.__all__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import socket
 import typing as t
 from datetime import datetime, timedelta, timezone
 
@@ -475,3 +476,168 @@ def test_datetime_from_iso8601_invalid(value: t.Any) -> None:
     with pytest.raises(ValueError) as info:
         inputs.datetime_from_iso8601(value)
     assert str(info.value) == str(expected.value)
+
+
+@pytest.mark.parametrize(
+    ("check", "valid", "invalid"),
+    [
+        (inputs.ipv4, ["200.8.9.10", "127.0.0.1"], ["::1", "127.0", "01.2.3.4"]),
+        (inputs.ipv6, ["2001:db8:85a3::8a2e:370:7334", "::1"], ["200.8.9.10", "x"]),
+        (inputs.ip, ["200.8.9.10", "::1"], ["127.0", "foo", "http://example.com"]),
+    ],
+)
+def test_ip_addresses(
+    check: t.Callable[[t.Any], str], valid: list[str], invalid: list[t.Any]
+) -> None:
+    for value in valid:
+        assert check(value) == value
+    for value in [*invalid, None, 3232235777, b"1.2.3.4"]:
+        with pytest.raises(ValueError, match="is not a valid ip"):
+            check(value)
+
+
+@pytest.mark.parametrize(
+    ("options", "value", "problem"),
+    [
+        ({}, "http://example.com/path?q=1", None),
+        ({}, "sip://example.com", None),
+        ({}, "example.com/x", "Did you mean: http://example.com/x"),
+        ({}, "user:pw@example.com", "Did you mean: http://user:pw@example.com"),
+        ({}, "foo", ""),
+        ({}, "http://", ""),
+        ({}, "http://example", ""),
+        ({}, "http://-invalid.com", ""),
+        ({}, "http://[::1", ""),
+        ({}, 42, ""),
+        ({}, "http://200.8.9.10/", "IP is not allowed"),
+        ({"ip": True}, "http://200.8.9.10/", None),
+        ({"ip": True}, "http://[2001:db8::1]/", None),
+        ({"ip": True}, "http://300:300:300:300", "300:300:300:300 is not a valid ip"),
+        ({"ip": True}, "http://127.0.1.1", "Localhost is not allowed"),
+        ({"ip": True}, "http://::1", "Localhost is not allowed"),
+        ({"ip": True, "local": True}, "http://::1", None),
+        ({}, "http://localhost", "Localhost is not allowed"),
+        ({"local": True}, "http://localhost", None),
+        ({}, "http://me:pw@example.com", "Authentication is not allowed"),
+        ({"auth": True}, "http://me:pw@example.com", None),
+        ({}, "http://example.com:8080", "Custom port is not allowed"),
+        ({"port": True}, "http://example.com:8080", None),
+        ({"port": True}, "http://example.com:65535", None),
+        ({"port": True}, "http://example.com:0", "Port is out of range"),
+        ({"port": True}, "http://example.com:70000", "Port is out of range"),
+        ({"schemes": ("https",)}, "http://example.com", "Protocol is not allowed"),
+        ({"domains": ["example.com"]}, "http://example.com", None),
+        ({"domains": ["example.com"]}, "http://other.com", "Domain is not allowed"),
+        ({"exclude": ["example.com"]}, "http://example.com", "Domain is not allowed"),
+        ({"exclude": ["example.com"]}, "http://other.com", None),
+    ],
+)
+def test_url_options(
+    options: dict[str, t.Any], value: t.Any, problem: str | None
+) -> None:
+    check = inputs.URL(**options)
+    if problem is None:
+        assert check(value) == value
+        return
+    with pytest.raises(ValueError) as info:
+        check(value)
+    expected = f"{value} is not a valid URL"
+    assert str(info.value) == (f"{expected}. {problem}" if problem else expected)
+
+
+def test_url_check_looks_the_domain_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    looked_up = []
+
+    def getaddrinfo(host: str, port: t.Any) -> list[t.Any]:
+        looked_up.append(host)
+        if host == "missing.example":
+            raise OSError("no such host")
+        return []
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    check = inputs.URL(check=True)
+    assert check("http://example.com") == "http://example.com"
+    with pytest.raises(ValueError, match="Domain does not exists$"):
+        check("http://missing.example")
+    assert looked_up == ["example.com", "missing.example"]
+
+
+def test_url_and_email_repr() -> None:
+    assert repr(inputs.URL(ip=True, schemes=("https",))) == (
+        "URL(ip=True, schemes=('https',))"
+    )
+    assert repr(inputs.email()) == "email()"
+
+
+def test_netloc_regex_groups() -> None:
+    match = inputs.netloc_regex.match("me:@[1fff:0:a88:85a3::ac1f]:8001")
+    assert match is not None
+    assert match.groupdict() == {
+        "auth": "me:",
+        "localhost": None,
+        "ipv4": None,
+        "ipv6": "1fff:0:a88:85a3::ac1f",
+        "domain": None,
+        "port": "8001",
+    }
+
+
+@pytest.mark.parametrize(
+    ("options", "value", "message"),
+    [
+        ({}, "coucou+another@cmoi.fr", None),
+        ({}, "Loïc.Accentué@voilà.fr", None),
+        ({}, "me@sub.subdomain.example.com", None),
+        ({}, "someone@", "{0} is not a valid email"),
+        ({}, "@somewhere", "{0} is not a valid email"),
+        ({}, "me.@somewhere.com", "{0} is not a valid email"),
+        ({}, "me..you@somewhere.com", "{0} is not a valid email"),
+        ({}, "a@b@c.com", "{0} is not a valid email"),
+        ({}, None, "{0} is not a valid email"),
+        ({}, "me@localhost", "{0} is not a valid email"),
+        ({}, "me@200.8.9.10", "{0} is not a valid email"),
+        ({"ip": True}, "me@200.8.9.10", None),
+        ({"ip": True}, "me@127.0.0.1", "{0} is not a valid email"),
+        ({"local": True}, "me@localhost", None),
+        ({"local": True}, "me@::1", "{0} is not a valid email"),
+        ({"ip": True, "local": True}, "me@::1", None),
+        (
+            {"domains": ["cmoi.fr"]},
+            "me@localhost",
+            "{0} does not belong to the authorized domains",
+        ),
+        ({"domains": ["cmoi.fr"]}, "me@cmoi.fr", None),
+        ({"exclude": ["cmoi.fr"]}, "me@cmoi.fr", "{0} belongs to a forbidden domain"),
+    ],
+)
+def test_email(options: dict[str, t.Any], value: t.Any, message: str | None) -> None:
+    check = inputs.email(**options)
+    if message is None:
+        assert check(value) == value
+        return
+    with pytest.raises(ValueError) as info:
+        check(value)
+    assert str(info.value) == message.format(value)
+
+
+def test_email_check_looks_the_domain_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    def getaddrinfo(host: str, port: t.Any) -> list[t.Any]:
+        if host != "cmoi.fr":
+            raise OSError("no such host")
+        return []
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    check = inputs.email(check=True)
+    assert check("me@cmoi.fr") == "me@cmoi.fr"
+    with pytest.raises(ValueError, match="is not a valid email"):
+        check("me@not-found.test")
+
+
+def test_regex_deepcopy_keeps_the_class() -> None:
+    class Digits(inputs.regex):
+        pass
+
+    check = copy.deepcopy(Digits("^[0-9]+$", re.ASCII))
+    assert type(check) is Digits
+    assert check.flags == re.ASCII
+    assert check("123") == "123"

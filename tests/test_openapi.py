@@ -237,6 +237,15 @@ def test_operation_without_records_documents_a_success() -> None:
         (inputs.positive, {"type": "integer", "minimum": 1}),
         (inputs.int_range(2, 4), {"type": "integer", "minimum": 2, "maximum": 4}),
         (inputs.regex("^[a-z]+$"), {"type": "string", "pattern": "^[a-z]+$"}),
+        (inputs.ipv4, {"type": "string", "format": "ipv4"}),
+        (inputs.ipv6, {"type": "string", "format": "ipv6"}),
+        (
+            inputs.ip,
+            {"type": "string", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
+        ),
+        (inputs.URL(schemes=("https",)), {"type": "string", "format": "uri"}),
+        (inputs.email(), {"type": "string", "format": "email"}),
+        ({"name": fields.String}, {"type": "object"}),
         (lambda value: value, {}),
     ],
 )
@@ -254,6 +263,66 @@ def test_reqparse_types(kind: t.Any, schema: dict[str, t.Any]) -> None:
     api.add_resource(Things, "/things")
     (parameter,) = document(api, app)["paths"]["/things"]["get"]["parameters"]
     assert parameter["schema"] == schema
+
+
+class _SwaggerDocumented:
+    """A type documented as Flask-RESTX documents its types."""
+
+    def __init__(self, schema: dict[str, t.Any]) -> None:
+        self.__schema__ = schema
+
+    def __call__(self, value: t.Any) -> t.Any:
+        return value
+
+
+@pytest.mark.parametrize(
+    ("swagger", "schema"),
+    [
+        ({"type": "string", "format": "ip"}, {"type": "string", "format": "ip"}),
+        (
+            {"type": "integer", "minimum": 0, "exclusiveMinimum": True},
+            {"type": "integer", "exclusiveMinimum": 0},
+        ),
+        (
+            {"type": "number", "maximum": 1, "exclusiveMaximum": False},
+            {"type": "number", "maximum": 1},
+        ),
+    ],
+)
+def test_reqparse_swagger_schema_of_a_type(
+    swagger: dict[str, t.Any], schema: dict[str, t.Any]
+) -> None:
+    parser = reqparse.RequestParser()
+    parser.add_argument("value", type=_SwaggerDocumented(swagger), location="args")
+    app = Flask(__name__)
+    api = Api(app)
+
+    class Things(Resource):
+        @doc(args=parser)
+        def get(self) -> t.Any:
+            return {}
+
+    api.add_resource(Things, "/things")
+    (parameter,) = document(api, app)["paths"]["/things"]["get"]["parameters"]
+    assert parameter["schema"] == schema
+
+
+def test_reqparse_get_json_location_is_the_json_body() -> None:
+    parser = reqparse.RequestParser()
+    parser.add_argument("task", location="get_json", required=True)
+    app = Flask(__name__)
+    api = Api(app)
+
+    class Things(Resource):
+        @doc(args=parser)
+        def post(self) -> t.Any:
+            return {}, 201
+
+    api.add_resource(Things, "/things")
+    body = document(api, app)["paths"]["/things"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert schema["properties"]["task"] == {"type": ["string", "null"]}
+    assert schema["required"] == ["task"]
 
 
 @pytest.mark.parametrize("kind", [inputs.datetime_from_rfc822, inputs.iso8601interval])
@@ -751,6 +820,25 @@ def test_docs_without_swagger_ui(monkeypatch: pytest.MonkeyPatch) -> None:
         Api(app, docs_url="/docs")
 
 
+@pytest.mark.parametrize("missing", [("apispec",), ("apispec", "flask_swagger_ui")])
+@pytest.mark.parametrize("by_config", [False, True])
+def test_docs_page_on_a_bare_install_names_the_one_extra(
+    monkeypatch: pytest.MonkeyPatch, missing: tuple[str, ...], by_config: bool
+) -> None:
+    # The docs extra installs apispec too: one command, not "openapi" first
+    # and "docs" after it.
+    for module in missing:
+        monkeypatch.setitem(sys.modules, module, None)
+    app = Flask(__name__)
+    if by_config:
+        app.config["RESOURCES_DOCS_URL"] = "/docs"
+    with pytest.raises(OpenAPIError) as info:
+        Api(app, docs_url=None if by_config else "/docs", openapi_url="/spec.json")
+    assert str(info.value) == (
+        "The docs page needs the 'docs' extra: pip install 'flask-resources[docs]'"
+    )
+
+
 # -- CLI ----------------------------------------------------------------------
 
 
@@ -780,6 +868,19 @@ def test_cli_yaml_needs_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     app, _ = flask_restful_app()
     result = app.test_cli_runner().invoke(openapi, ["print", "--format", "yaml"])
     assert result.exit_code != 0 and "pip install pyyaml" in result.output
+
+
+def test_cli_yaml_on_a_bare_install_names_both_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flask_resources.openapi.cli import openapi
+
+    app, _ = flask_restful_app()
+    monkeypatch.setitem(sys.modules, "yaml", None)
+    monkeypatch.setitem(sys.modules, "apispec", None)
+    result = app.test_cli_runner().invoke(openapi, ["print", "--format", "yaml"])
+    assert result.exit_code != 0
+    assert "pip install 'flask-resources[openapi]' pyyaml" in result.output
 
 
 def test_cli_reports_build_errors() -> None:

@@ -771,6 +771,43 @@ def test_custom_handle_validation_error() -> None:
     )
 
 
+def test_make_converter_converts_a_type_of_its_own() -> None:
+    class Shouting(Argument):
+        def make_converter(self) -> t.Callable[[t.Any, str, str], t.Any]:
+            if self.type is str:
+                return lambda value, name, op: str(value).upper()
+            return super().make_converter()
+
+    parser = RequestParser(argument_class=Shouting)
+    parser.add_argument("a")
+    parser.add_argument("b", type=int)
+    # ``parse`` runs the general path, then the compiled plan: both use it.
+    assert parse(parser, json={"a": "x", "b": "2"}) == (200, {"a": "X", "b": 2})
+    parser.args[0].type = lambda value: value
+    assert parse(parser, json={"a": "x", "b": "2"}) == (200, {"a": "x", "b": 2})
+
+
+def test_choice_error() -> None:
+    class Named(Argument):
+        def choice_error(self, value: t.Any, name: str) -> Exception:
+            return ValueError(f"{name}: {value} is not one of {list(self.choices)}")
+
+    parser = RequestParser(argument_class=Named)
+    parser.add_argument("size", choices=("S", "M"), operators=("=", "<="))
+    assert parse(parser, query_string="size<=XL") == (
+        400,
+        {"message": {"size": "size<: XL is not one of ['S', 'M']"}},
+    )
+
+
+@pytest.mark.parametrize("location", ["get_json", ("get_json", "json")])
+def test_get_json_location_is_the_json_body(location: t.Any) -> None:
+    parser = RequestParser()
+    parser.add_argument("a", location=location, type=int)
+    assert parse(parser, json={"a": "1"}) == (200, {"a": 1})
+    assert parse(parser, data="a=1") == (200, {"a": None})
+
+
 def test_custom_source() -> None:
     class FromViewArgs(Argument):
         def source(self, request: t.Any) -> t.Any:

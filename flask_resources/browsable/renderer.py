@@ -6,6 +6,7 @@ pages.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import re
@@ -13,14 +14,24 @@ import typing as t
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    after_this_request,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from ..conditional import representation_etag
 from ..negotiation import JSON_MEDIATYPE
 from ..operations import Operation, resource_operations
 from ..parsers import request_parsers
 from ..representations import output_json
+from .docstrings import first_paragraph, to_html
 from .examples import body_media_types, example_body
 
 if t.TYPE_CHECKING:
@@ -44,6 +55,9 @@ ASSETS_BLUEPRINT = "flask_resources_browsable"
 
 #: The verbs that get a form, in page order.
 FORM_VERBS = ("POST", "PUT", "PATCH", "DELETE")
+
+# Headers of the page itself, not of the answer it shows.
+_PAGE_HEADERS = frozenset(("content-security-policy", "x-content-type-options"))
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ANGLE_URL = re.compile(r"<([^<>]*)>")
@@ -138,15 +152,73 @@ class BrowsableAPI:
             value, pretty = None, text
         else:
             pretty = json.dumps(value, indent=2, ensure_ascii=False)
-        html = render_template(self.template, **self.context(answer, value, pretty))
-        resp = current_app.response_class(html, status=answer.status_code)
+        context = self.context(answer, value, pretty)
+        resp = current_app.response_class(status=answer.status_code)
         for name, header in answer.headers.items():
             if name.lower() not in ("content-type", "content-length"):
                 resp.headers.add(name, header)
         resp.headers["Content-Security-Policy"] = self.content_security_policy
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.vary.add("Accept")
+        context["headers"] = self.headers(answer, resp)
+        resp.set_data(render_template(self.template, **context))
+        # What the Api adds once the page is rendered (ETag, Last-Modified,
+        # its decorators' headers) is shown too: the table is filled again
+        # at the end of the request.
+        after_this_request(
+            functools.partial(self._complete_headers, resp, answer, context)
+        )
         return resp
+
+    def headers(
+        self, answer: Response, page: Response
+    ) -> list[tuple[str, list[Token]]]:
+        """The headers the page shows: every header of the ``page``'s
+        response but the page's own (``Content-Security-Policy``,
+        ``X-Content-Type-Options``), with the ``Content-Type``,
+        ``Content-Length`` and computed ``ETag`` of the JSON ``answer`` the
+        page shows, which are what a JSON client gets.
+
+        .. versionadded:: 0.2
+        """
+        pairs: list[tuple[str, str]] = []
+        names: list[str] = []  # in the answer's order, then the page's
+        for name in [*answer.headers.keys(), *page.headers.keys()]:
+            if name.lower() not in _PAGE_HEADERS and name not in names:
+                names.append(name)
+        for name in names:
+            lower = name.lower()
+            if lower in ("content-type", "content-length"):
+                source = answer
+            else:
+                source = page
+            pairs.extend((name, value) for value in source.headers.getlist(name))
+        if "ETag" not in answer.headers and "ETag" in page.headers:
+            # The ETag hashed from the page (etag = True) stands for the one
+            # hashed from the JSON; one set otherwise stays as it is.
+            page_etag = f'"{representation_etag(page)}"'
+            json_etag = f'"{representation_etag(answer)}"'
+            pairs = [
+                (name, json_etag if name.lower() == "etag" and value == page_etag
+                 else value)
+                for name, value in pairs
+            ]  # fmt: skip
+        return [(name, list(header_tokens(name, value))) for name, value in pairs]
+
+    def _complete_headers(
+        self,
+        page: Response,
+        answer: Response,
+        context: dict[str, t.Any],
+        response: Response,
+    ) -> Response:
+        if response is not page or response.status_code == 304:
+            return response  # another response, or one without a body
+        shown = self.headers(answer, response)
+        if shown != context["headers"]:
+            context["headers"] = shown
+            response.set_data(render_template(self.template, **context))
+        return response
 
     def context(self, answer: Response, value: t.Any, pretty: str) -> dict[str, t.Any]:
         """What the template gets:
@@ -155,7 +227,8 @@ class BrowsableAPI:
         the query string), ``status`` and ``reason``; ``headers``, a list of
         ``(name, tokens)``, and ``body``, the pretty-printed JSON as tokens
         (:class:`Token`: ``text`` and ``href``, set when it is a link);
-        ``title``, ``description`` (the resource's docstring), ``methods``
+        ``title``, ``description`` (the resource's docstring, its reST
+        rendered as HTML whose every piece of text is escaped), ``methods``
         (the verbs the URL allows), ``forms`` (:class:`Form` per verb);
         ``json_url`` (``?format=json``), ``root_url`` (the Api's root) and
         ``asset_endpoint`` (for ``url_for(asset_endpoint, filename=...)``).
@@ -186,7 +259,7 @@ class BrowsableAPI:
             ],
             "body": list(json_tokens(pretty)),
             "title": _title(view_class, status),
-            "description": docstring(view_class),
+            "description": _description(view_class),
             "methods": methods,
             "forms": self.forms(rule, view_class, value, status),
             "json_url": self.json_url(),
@@ -324,11 +397,17 @@ def docstring(obj: t.Any) -> str | None:
     return inspect.cleandoc(doc) if isinstance(doc, str) and doc.strip() else None
 
 
+def _description(view_class: t.Any) -> Markup | None:
+    doc = docstring(view_class)
+    return None if doc is None else to_html(doc)
+
+
 def summary(doc: str | None) -> str | None:
-    """The first paragraph of a docstring, on one line."""
+    """The first paragraph of a docstring as plain text, on one line: its
+    reST markup (``:class:`Cat```, ````code````) reduced to the text."""
     if not doc:
         return None
-    return " ".join(doc.split("\n\n", 1)[0].split())
+    return first_paragraph(doc)
 
 
 def _verb_summary(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import typing as t
 
@@ -49,14 +50,23 @@ def _document(index: int) -> dict[str, t.Any]:
         raise click.ClickException(str(exc)) from exc
 
 
+def _check_format(fmt: str) -> None:
+    """Fail before building the document when YAML is asked for and PyYAML
+    is missing, naming everything missing in one ``pip install``."""
+    if fmt != "yaml" or importlib.util.find_spec("yaml") is not None:
+        return
+    if importlib.util.find_spec("apispec") is None:
+        raise click.ClickException(
+            "YAML output needs the 'openapi' extra and PyYAML:"
+            " pip install 'flask-resources[openapi]' pyyaml"
+        )
+    raise click.ClickException("YAML output needs PyYAML: pip install pyyaml")
+
+
 def _dump(document: dict[str, t.Any], fmt: str) -> str:
     if fmt == "yaml":
-        try:
-            import yaml
-        except ImportError:
-            raise click.ClickException(
-                "YAML output needs PyYAML: pip install pyyaml"
-            ) from None
+        import yaml
+
         text: str = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
         return text
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -67,6 +77,7 @@ def _dump(document: dict[str, t.Any], fmt: str) -> str:
 @_format_option
 def print_document(index: int, fmt: str) -> None:
     """Print the OpenAPI document."""
+    _check_format(fmt)
     click.echo(_dump(_document(index), fmt), nl=False)
 
 
@@ -76,6 +87,7 @@ def print_document(index: int, fmt: str) -> None:
 @_format_option
 def write_document(path: str, index: int, fmt: str) -> None:
     """Write the OpenAPI document to PATH."""
+    _check_format(fmt)
     text = _dump(_document(index), fmt)
     with open(path, "w", encoding="utf-8") as file:
         file.write(text)

@@ -48,8 +48,14 @@ window.ui = SwaggerUIBundle({{
 
 
 def swagger_ui_dir() -> str:
-    """The directory of the Swagger UI files, or an error naming the extra."""
+    """The directory of the Swagger UI files, or an error naming the extra.
+
+    The docs page needs apispec too, which the ``docs`` extra installs: the
+    error names that one extra whichever of the two is missing, rather
+    than the ``openapi`` extra first and ``docs`` after it.
+    """
     try:
+        import apispec  # noqa: F401
         import flask_swagger_ui
     except ImportError:
         raise OpenAPIError(
@@ -113,8 +119,10 @@ def register(
     :param docs_view: the view of the docs page, instead of the default.
     :returns: the full endpoint names of the routes added, by key.
     """
-    load_apispec()  # Fail now, not at the first request, without the extra.
+    # Fail now, not at the first request, without the extra; the docs page's
+    # check first, as its extra covers the document's.
     static_dir = swagger_ui_dir() if docs_url and static_endpoint is None else None
+    load_apispec()
     if docs_url and not openapi_url:
         openapi_url = docs_url.rstrip("/") + "/openapi.json"
     # Several Apis may serve documents on one app.

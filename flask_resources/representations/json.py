@@ -32,20 +32,23 @@ _ENCODER_EXTENSION_KEY = "flask-resources.json-encoder"
 Encoder: t.TypeAlias = Callable[[t.Any], "str | bytes"]
 
 
-def encoder(app: Flask) -> Encoder:
+def encoder(app: Flask, *, settings_key: str = "RESTFUL_JSON") -> Encoder:
     """Return the function that encodes a body as the app's config asks.
 
     ``RESTFUL_JSON`` settings (keyword arguments for :func:`json.dumps`) are
-    honoured, as in Flask-RESTful (``RESTX_JSON``, Flask-RESTX's name, when
-    ``RESTFUL_JSON`` is not set), and in debug mode the output is indented.
+    honoured, as in Flask-RESTful, and in debug mode the output is indented.
     With ``RESOURCES_JSON_ENCODER = "orjson"`` and neither of those, orjson
     encodes; a value it cannot encode falls back to :func:`json.dumps`.
     Every body ends with a newline, as Flask-RESTful's do.
 
+    :param app: the app whose config applies.
+    :param settings_key: the config key holding the :func:`json.dumps`
+        settings; Flask-RESTX's representation reads ``RESTX_JSON``.
+
     .. versionadded:: 0.1
     """
     config = app.config
-    settings = config.get("RESTFUL_JSON") or config.get("RESTX_JSON")
+    settings = config.get(settings_key)
     debug = app.debug
     if not settings and not debug:
         if config.get(ENCODER_CONFIG_KEY) == "orjson":

@@ -125,8 +125,14 @@ def _plain(index: int, arg: Argument, namespace: dict[str, t.Any]) -> list[str]:
     namespace[f"f{index}"] = arg._call
     call = f"f{index}(v, {name}, '=')"
     tp = arg.type
-    if isinstance(tp, type) and tp.__module__ == "builtins" and tp is not int:
-        # A built-in type takes the value alone; ``int`` has its own checks.
+    if (
+        isinstance(tp, type)
+        and tp.__module__ == "builtins"
+        and tp is not int
+        and arg._own_converter
+    ):
+        # A built-in type takes the value alone; ``int`` has its own checks,
+        # and a subclass's ``make_converter`` may convert it otherwise.
         namespace[f"t{index}"] = tp
         call = f"t{index}(v)"
     if tp is FileStorage:

@@ -156,6 +156,8 @@ class Argument:
     _own_error_handler: t.ClassVar[bool] = True
     #: Whether ``convert`` is the one defined here.
     _own_convert: t.ClassVar[bool] = True
+    #: Whether ``make_converter`` is the one defined here.
+    _own_converter: t.ClassVar[bool] = True
 
     # Worked out by ``_compile`` from the options.
     _single: bool
@@ -172,6 +174,7 @@ class Argument:
             cls.parse is Argument.parse and cls.source is Argument.source
         )
         cls._own_convert = cls.convert is Argument.convert
+        cls._own_converter = cls.make_converter is Argument.make_converter
         cls._own_error_handler = (
             cls.handle_validation_error is Argument.handle_validation_error
         )
@@ -246,7 +249,32 @@ class Argument:
         state["_reshape"] = (
             self.action == "split" or self.trim or not self.case_sensitive
         )
-        state["_call"] = _caller(self.type)
+        state["_call"] = self.make_converter()
+
+    def make_converter(self) -> t.Callable[[t.Any, str, str], t.Any]:
+        """Return the function that converts each value, called as
+        ``(value, name, op)``.
+
+        By default ``type`` itself, called with as many of those as it
+        accepts, with ``int`` and ``Decimal`` made strict (see the ``type``
+        option). Called again whenever an option changes. A subclass
+        overrides it to convert a ``type`` of its own kind while keeping the
+        parser's fast path, which :meth:`convert` overridden gives up.
+
+        .. versionadded:: 0.1
+        """
+        return _caller(self.type)
+
+    def choice_error(self, value: t.Any, name: str) -> Exception:
+        """Return the error for a value that is not one of ``choices``.
+
+        :param value: the converted value.
+        :param name: the name it was found under, with its operator's
+            suffix.
+
+        .. versionadded:: 0.1
+        """
+        return ValueError(f"{value} is not a valid choice")
 
     def __str__(self) -> str:
         choices = list(self.choices)
@@ -422,7 +450,7 @@ class Argument:
                             except TypeError:  # an unhashable value and a set
                                 allowed = False
                             if not allowed:
-                                invalid = ValueError(f"{part} is not a valid choice")
+                                invalid = self.choice_error(part, name)
                                 return self._fail(invalid, bundle, code)
                         results.append(part)
 

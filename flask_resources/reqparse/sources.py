@@ -84,6 +84,10 @@ class _Sources(dict[str, tuple[t.Any, bool]]):
 
     def __missing__(self, location: str) -> tuple[t.Any, bool]:
         request = self.request
+        if location == "get_json":
+            # Flask-RESTX's other name for the JSON body: read it once.
+            entry = self["get_json"] = self["json"]
+            return entry
         if location == "json":
             data = _json_body(request)
         elif location in ("values", "form") and _form_is_empty(request):

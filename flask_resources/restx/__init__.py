@@ -24,8 +24,12 @@ __description__ = (
 
 if t.TYPE_CHECKING:
     from . import apidoc as apidoc
+    from . import cors as cors
+    from . import inputs as inputs
     from . import model as model
+    from . import reqparse as reqparse
     from . import swagger as swagger
+    from . import utils as utils
     from .model import Model as Model
     from .model import OrderedModel as OrderedModel
     from .model import SchemaModel as SchemaModel
@@ -66,6 +70,7 @@ _LAZY = {
     "mask": ("mask", None),
     "marshalling": ("marshalling", None),
     "swagger": ("swagger", None),
+    "utils": ("utils", None),
     "cors": ("cors", None),
     "fields": ("fields", None),
     "inputs": ("inputs", None),

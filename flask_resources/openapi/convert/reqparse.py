@@ -35,6 +35,9 @@ _BY_TYPE: dict[t.Any, dict[str, t.Any]] = {
         "description": "RFC 822 date and time",
     },
     inputs.url: {"type": "string", "format": "uri"},
+    inputs.ipv4: {"type": "string", "format": "ipv4"},
+    inputs.ipv6: {"type": "string", "format": "ipv6"},
+    inputs.ip: {"type": "string", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
     inputs.natural: {"type": "integer", "minimum": 0},
     inputs.positive: {"type": "integer", "minimum": 1},
     inputs.iso8601interval: {
@@ -60,7 +63,9 @@ def type_schema(kind: t.Any) -> dict[str, t.Any]:
     """The JSON Schema of what a reqparse ``type`` accepts.
 
     A type the package does not know is described as any value, unless it
-    carries an ``openapi_schema`` attribute (a dict) saying otherwise.
+    carries an ``openapi_schema`` attribute (a dict) saying otherwise, or,
+    as Flask-RESTX documents its types, a ``__schema__`` one. A fields dict
+    (a Flask-RESTX model), which converts a JSON object, is an object.
     """
     own = getattr(kind, "openapi_schema", None)
     if isinstance(own, t.Mapping):
@@ -75,7 +80,32 @@ def type_schema(kind: t.Any) -> dict[str, t.Any]:
         return {"type": "string", "pattern": kind.pattern}
     if isinstance(kind, inputs.int_range):
         return {"type": "integer", "minimum": kind.low, "maximum": kind.high}
+    if isinstance(kind, inputs.URL):
+        return {"type": "string", "format": "uri"}
+    if isinstance(kind, inputs.email):
+        return {"type": "string", "format": "email"}
+    if isinstance(kind, t.Mapping):
+        return {"type": "object"}
+    swagger = getattr(kind, "__schema__", None)
+    if isinstance(swagger, t.Mapping):
+        return _from_swagger(swagger)
     return {}
+
+
+def _from_swagger(schema: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """A Swagger 2.0 parameter schema as JSON Schema 2020-12, where they
+    differ: ``exclusiveMinimum: true`` beside ``minimum`` is a number now."""
+    converted = dict(schema)
+    for exclusive, bound in (
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ):
+        flag = converted.get(exclusive)
+        if isinstance(flag, bool):
+            del converted[exclusive]
+            if flag and bound in converted:
+                converted[exclusive] = converted.pop(bound)
+    return converted
 
 
 def parser_arguments(
@@ -148,7 +178,8 @@ def _targets(locations: tuple[str, ...], verb: str, kind: t.Any) -> list[Target]
         elif location == "values":
             # The query string and the form: a body verb documents the form.
             add("form" if has_body else "query")
-        elif location == "json":
+        elif location in ("json", "get_json"):
+            # ``get_json`` is Flask-RESTX's other name for the JSON body.
             if has_body:
                 add("json")
         elif location == "form":
