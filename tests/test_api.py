@@ -356,20 +356,6 @@ def test_restful_json_settings(app: Flask, api: Api) -> None:
     assert app.test_client().get("/").data == b'{"a":2,"b":1}\n'
 
 
-def test_restx_json_settings(app: Flask, api: Api) -> None:
-    # Flask-RESTX's name for RESTFUL_JSON, for its layer's apps.
-    app.config["RESTX_JSON"] = {"sort_keys": True, "indent": 1}
-    api.add_resource(Hello, "/")
-    assert app.test_client().get("/").data == b'{\n "hello": "world"\n}\n'
-
-
-def test_restful_json_wins_over_restx_json(app: Flask, api: Api) -> None:
-    app.config["RESTX_JSON"] = {"indent": 1}
-    app.config["RESTFUL_JSON"] = {"separators": (",", ":")}
-    api.add_resource(Hello, "/")
-    assert app.test_client().get("/").data == b'{"hello":"world"}\n'
-
-
 def test_debug_indents(app: Flask, api: Api) -> None:
     app.debug = True
     api.add_resource(Hello, "/")

@@ -3,7 +3,6 @@ namespaces, models, RESTX's constructor, endpoint names and error handlers."""
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
 import typing as t
@@ -23,8 +22,10 @@ from ..resource import Resource as _CoreResource
 from ._doc import DocMixin, route_doc
 from .errors import abort
 from .namespace import Namespace, ResourceRoute
+from .representations import output_json
 from .resource import Resource, request_payload
 from .swagger import SwaggerMixin, register_docs
+from .utils import camel_to_dash, default_id, unpack
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -33,9 +34,6 @@ if t.TYPE_CHECKING:
     from ..typing import Decorator
 
 __all__ = ["Api", "camel_to_dash", "default_id"]
-
-_FIRST_CAP = re.compile("(.)([A-Z][a-z]+)")
-_ALL_CAP = re.compile("([a-z0-9])([A-Z])")
 
 #: Keyword arguments the core :class:`~flask_resources.Api` takes that
 #: Flask-RESTX's constructor has no name for; passed on when given.
@@ -69,31 +67,6 @@ ErrorHandler: t.TypeAlias = Callable[[t.Any], t.Any]
 
 #: The base URI of the models' schemas in :attr:`Api.refresolver`.
 _SCHEMA_ROOT = "http://localhost/schema.json"
-
-
-def camel_to_dash(value: str) -> str:
-    """``TodoList`` -> ``todo_list``: how Flask-RESTX names endpoints."""
-    return _ALL_CAP.sub(r"\1_\2", _FIRST_CAP.sub(r"\1_\2", value)).lower()
-
-
-def default_id(resource: str, method: str) -> str:
-    """The operation id Flask-RESTX gives a verb of an endpoint
-    (``get_todo_list``)."""
-    return f"{method}_{camel_to_dash(resource)}"
-
-
-def _unpack(result: t.Any) -> tuple[t.Any, int, t.Any]:
-    """An error handler's answer as ``(body, status, headers)``; the status
-    defaults to 500, as in Flask-RESTX."""
-    if not isinstance(result, tuple):
-        return result, 500, {}
-    if len(result) == 1:
-        return result[0], 500, {}
-    if len(result) == 2:
-        return result[0], result[1], {}
-    if len(result) == 3:
-        return result[0], result[1] or 500, result[2]
-    raise ValueError("An error handler returned too many values")
 
 
 class HandledError(HTTPException):
@@ -199,6 +172,8 @@ class Api(SwaggerMixin, DocMixin, _CoreApi):
             version=version,
             **options,
         )
+        # RESTX_JSON's representation, as Flask-RESTX's.
+        self.representations[JSON_MEDIATYPE] = output_json
         #: Default security requirements, in any of Flask-RESTX's forms (a
         #: scheme name, ``{name: scopes}``, a list of those); read back in
         #: OpenAPI's.
@@ -596,7 +571,7 @@ class Api(SwaggerMixin, DocMixin, _CoreApi):
             ):
                 return None
             handler = default
-        data, code, headers = _unpack(handler(e))
+        data, code, headers = unpack(handler(e), 500)
         if isinstance(data, dict) and "message" not in data:
             if self.include_error_message():
                 data = {**data, "message": str(e)}
