@@ -269,9 +269,12 @@ class Polymorph(Nested):
         return converter.documented(schema, self._keywords(converter, path))
 
     def clone(self, mask: Mask | None = None) -> Polymorph:
-        """A copy that masks the value's model with ``mask``."""
+        """A copy that masks the value's model with ``mask``; as in
+        Flask-RESTX, it outputs ``None`` for a ``None`` value even if this
+        one was ``required``."""
         clone = copy.copy(self)
         clone.mask = mask
+        clone.allow_null = True
         return clone
 
 
