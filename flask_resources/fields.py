@@ -18,6 +18,7 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "Arbitrary",
+    "Documentation",
     "Boolean",
     "DateTime",
     "Fixed",
@@ -150,6 +151,40 @@ def to_marshallable_type(obj: t.Any) -> t.Any:
     return dict(obj.__dict__)
 
 
+class Documentation(t.TypedDict, total=False):
+    """The documentation options every field takes, keyword-only.
+
+    They change nothing in the output; the OpenAPI document shows them as
+    the JSON Schema keywords ``title``, ``description``, ``readOnly`` and
+    ``examples``. Each may also be a callable returning the value, read
+    when the document is built.
+    """
+
+    #: A short title for the value.
+    title: t.Any
+    #: What the value means.
+    description: t.Any
+    #: Whether the key must be present (Flask-RESTX's models read it for
+    #: request bodies; responses always hold every key).
+    required: t.Any
+    #: Whether the value is only ever sent by the server.
+    readonly: t.Any
+    #: A typical value.
+    example: t.Any
+
+
+def _set_options(field: Raw, options: Mapping[str, t.Any]) -> None:
+    """Set on ``field`` the options given a value other than ``None``.
+
+    Unset options stay class attributes (``None``), so a field's
+    ``__dict__``, which the compiled marshallers compare on every call to
+    see whether the field changed, holds only what was set.
+    """
+    for name, value in options.items():
+        if value is not None:
+            setattr(field, name, value)
+
+
 class Raw:
     """A field that outputs its value unchanged; the base of all fields.
 
@@ -161,6 +196,11 @@ class Raw:
             def format(self, value):
                 return str(value).upper()
 
+    Every field also takes the keyword-only documentation options of
+    :class:`Documentation`, kept as attributes of the same names::
+
+        fields.String(description="The cat's name", example="Tom")
+
     :param default: output when the value is missing or ``None``.
     :param attribute: where to read the value instead of the output key: a
         name, a dotted path such as ``"author.name"``, or a callable given
@@ -169,9 +209,38 @@ class Raw:
     .. versionadded:: 0.1
     """
 
-    def __init__(self, default: t.Any = None, attribute: Attribute = None) -> None:
+    title: t.Any = None
+    description: t.Any = None
+    required: t.Any = None
+    readonly: t.Any = None
+    example: t.Any = None
+
+    def __init__(
+        self,
+        default: t.Any = None,
+        attribute: Attribute = None,
+        **options: t.Unpack[Documentation],
+    ) -> None:
         self.attribute = attribute
         self.default = default
+        if options:
+            _set_options(self, options)
+
+    def compiled_as(self, key: t.Any) -> Raw:
+        """Return the field the compiled marshallers write out in its place.
+
+        They inline the reading and formatting of the built-in fields and
+        call :meth:`output` for any other. A subclass whose ``output``
+        differs from a built-in field's only in ways fixed when the field is
+        made may return a built-in field that outputs the same for every
+        object, so that it is inlined too. The default is the field itself.
+
+        :param key: the output key the field is under, or ``None`` inside a
+            :class:`List`.
+
+        .. versionadded:: 0.1
+        """
+        return self
 
     def format(self, value: t.Any) -> t.Any:
         """Turn a value that is not ``None`` into its output form.
@@ -197,8 +266,49 @@ class Raw:
 class String(Raw):
     """Output the value as ``str(value)``.
 
+    The keyword-only options document the value (the JSON Schema keyword
+    each becomes in brackets):
+
+    :param pattern: a regular expression the text matches (``pattern``).
+    :param enum: the values it takes (``enum``).
+    :param min_length: its fewest characters (``minLength``).
+    :param max_length: its most characters (``maxLength``).
+    :param discriminator: whether it names the type of the object holding
+        it, as Flask-RESTX's models use it.
+
     .. versionadded:: 0.1
     """
+
+    pattern: t.Any = None
+    enum: t.Any = None
+    min_length: t.Any = None
+    max_length: t.Any = None
+    discriminator: t.Any = None
+
+    def __init__(
+        self,
+        default: t.Any = None,
+        attribute: Attribute = None,
+        *,
+        pattern: t.Any = None,
+        enum: t.Any = None,
+        min_length: t.Any = None,
+        max_length: t.Any = None,
+        discriminator: t.Any = None,
+        **options: t.Unpack[Documentation],
+    ) -> None:
+        super().__init__(default, attribute, **options)
+        if (pattern, enum, min_length, max_length, discriminator) != _NONE5:
+            _set_options(
+                self,
+                {
+                    "pattern": pattern,
+                    "enum": enum,
+                    "min_length": min_length,
+                    "max_length": max_length,
+                    "discriminator": discriminator,
+                },
+            )
 
     def format(self, value: t.Any) -> str:
         try:
@@ -207,16 +317,85 @@ class String(Raw):
             raise MarshallingException(e) from e
 
 
-class Integer(Raw):
+class _Number(Raw):
+    """The documentation options of the number fields; see :class:`Integer`."""
+
+    min: t.Any = None
+    max: t.Any = None
+    exclusiveMin: t.Any = None
+    exclusiveMax: t.Any = None
+    multiple: t.Any = None
+
+    def __init__(
+        self,
+        default: t.Any = None,
+        attribute: Attribute = None,
+        *,
+        min: t.Any = None,
+        max: t.Any = None,
+        exclusiveMin: t.Any = None,
+        exclusiveMax: t.Any = None,
+        multiple: t.Any = None,
+        **options: t.Unpack[Documentation],
+    ) -> None:
+        super().__init__(default, attribute, **options)
+        if (min, max, exclusiveMin, exclusiveMax, multiple) != _NONE5:
+            _set_options(
+                self,
+                {
+                    "min": min,
+                    "max": max,
+                    "exclusiveMin": exclusiveMin,
+                    "exclusiveMax": exclusiveMax,
+                    "multiple": multiple,
+                },
+            )
+
+
+_NONE5 = (None, None, None, None, None)
+
+
+class Integer(_Number):
     """Output the value as ``int(value)``; a missing value gives ``0``.
 
+    :class:`Integer`, :class:`Float`, :class:`Fixed` and :class:`Arbitrary`
+    take these keyword-only options to document the value (the JSON Schema
+    keyword each becomes in brackets):
+
     :param default: output when the value is missing or ``None``.
+    :param min: the smallest value (``minimum``).
+    :param max: the largest value (``maximum``).
+    :param exclusiveMin: ``True`` if the value is always above ``min``
+        (``exclusiveMinimum``); a number is taken as that bound itself.
+    :param exclusiveMax: ``True`` if the value is always below ``max``
+        (``exclusiveMaximum``); a number is taken as that bound itself.
+    :param multiple: what the value is a multiple of (``multipleOf``).
 
     .. versionadded:: 0.1
     """
 
-    def __init__(self, default: t.Any = 0, *, attribute: Attribute = None) -> None:
-        super().__init__(default=default, attribute=attribute)
+    def __init__(
+        self,
+        default: t.Any = 0,
+        *,
+        attribute: Attribute = None,
+        min: t.Any = None,
+        max: t.Any = None,
+        exclusiveMin: t.Any = None,
+        exclusiveMax: t.Any = None,
+        multiple: t.Any = None,
+        **options: t.Unpack[Documentation],
+    ) -> None:
+        super().__init__(
+            default,
+            attribute,
+            min=min,
+            max=max,
+            exclusiveMin=exclusiveMin,
+            exclusiveMax=exclusiveMax,
+            multiple=multiple,
+            **options,
+        )
 
     def format(self, value: t.Any) -> t.Any:
         if value is None:
@@ -227,8 +406,10 @@ class Integer(Raw):
             raise MarshallingException(e) from e
 
 
-class Float(Raw):
+class Float(_Number):
     """Output the value as ``float(value)``.
+
+    Takes the number options of :class:`Integer`.
 
     .. versionadded:: 0.1
     """
@@ -253,11 +434,12 @@ class Boolean(Raw):
             raise MarshallingException(e) from e
 
 
-class Arbitrary(Raw):
+class Arbitrary(_Number):
     """Output a number of any precision as a decimal string.
 
     ``Decimal("634271127864378216478362784632784678324.23432")`` comes out
-    with every digit, which a JSON float would lose.
+    with every digit, which a JSON float would lose. Takes the number
+    options of :class:`Integer`.
 
     .. versionadded:: 0.1
     """
@@ -275,11 +457,12 @@ ZERO = _ZERO = Decimal()
 MyDecimal = Decimal
 
 
-class Fixed(Raw):
+class Fixed(_Number):
     """Output a number as a decimal string with a fixed number of decimals.
 
     Rounds half to even: ``Fixed(2)`` gives ``"3.14"`` for ``3.14159``.
-    Infinity and NaN raise :class:`MarshallingException`.
+    Infinity and NaN raise :class:`MarshallingException`. Takes the number
+    options of :class:`Integer`.
 
     :param decimals: digits after the decimal point.
 
@@ -292,8 +475,23 @@ class Fixed(Raw):
         *,
         default: t.Any = None,
         attribute: Attribute = None,
+        min: t.Any = None,
+        max: t.Any = None,
+        exclusiveMin: t.Any = None,
+        exclusiveMax: t.Any = None,
+        multiple: t.Any = None,
+        **options: t.Unpack[Documentation],
     ) -> None:
-        super().__init__(default=default, attribute=attribute)
+        super().__init__(
+            default,
+            attribute,
+            min=min,
+            max=max,
+            exclusiveMin=exclusiveMin,
+            exclusiveMax=exclusiveMax,
+            multiple=multiple,
+            **options,
+        )
         self.precision = Decimal("0." + "0" * (decimals - 1) + "1")
 
     def format(self, value: t.Any) -> str:
@@ -369,8 +567,9 @@ class DateTime(Raw):
         *,
         default: t.Any = None,
         attribute: Attribute = None,
+        **options: t.Unpack[Documentation],
     ) -> None:
-        super().__init__(default=default, attribute=attribute)
+        super().__init__(default, attribute, **options)
         self.dt_format = dt_format
 
     def format(self, value: t.Any) -> str:
@@ -396,8 +595,8 @@ class FormattedString(Raw):
     .. versionadded:: 0.1
     """
 
-    def __init__(self, src_str: str) -> None:
-        super().__init__()
+    def __init__(self, src_str: str, **options: t.Unpack[Documentation]) -> None:
+        super().__init__(**options)
         self.src_str = str(src_str)
 
     def output(self, key: t.Any, obj: t.Any) -> str:
@@ -429,8 +628,9 @@ class Url(Raw):
         *,
         default: t.Any = None,
         attribute: Attribute = None,
+        **options: t.Unpack[Documentation],
     ) -> None:
-        super().__init__(default=default, attribute=attribute)
+        super().__init__(default, attribute, **options)
         self.endpoint = endpoint
         self.absolute = absolute
         self.scheme = scheme
@@ -472,10 +672,11 @@ class Nested(Raw):
         *,
         default: t.Any = None,
         attribute: Attribute = None,
+        **options: t.Unpack[Documentation],
     ) -> None:
         self.nested = nested
         self.allow_null = allow_null
-        super().__init__(default=default, attribute=attribute)
+        super().__init__(default, attribute, **options)
 
     def output(self, key: t.Any, obj: t.Any) -> t.Any:
         value = get_value(key if self.attribute is None else self.attribute, obj)
@@ -496,9 +697,16 @@ class List(Raw):
 
     :param cls_or_instance: the item field, a :class:`Raw` subclass or
         instance.
+    :param min_items: the fewest items, documented as ``minItems``.
+    :param max_items: the most items, documented as ``maxItems``.
+    :param unique: whether no item appears twice (``uniqueItems``).
 
     .. versionadded:: 0.1
     """
+
+    min_items: t.Any = None
+    max_items: t.Any = None
+    unique: t.Any = None
 
     def __init__(
         self,
@@ -506,8 +714,17 @@ class List(Raw):
         *,
         default: t.Any = None,
         attribute: Attribute = None,
+        min_items: t.Any = None,
+        max_items: t.Any = None,
+        unique: t.Any = None,
+        **options: t.Unpack[Documentation],
     ) -> None:
-        super().__init__(default=default, attribute=attribute)
+        super().__init__(default, attribute, **options)
+        if min_items is not None or max_items is not None or unique is not None:
+            _set_options(
+                self,
+                {"min_items": min_items, "max_items": max_items, "unique": unique},
+            )
         if isinstance(cls_or_instance, type) and issubclass(cls_or_instance, Raw):
             self.container: Raw = cls_or_instance()
         elif isinstance(cls_or_instance, Raw):

@@ -360,3 +360,124 @@ def test_custom_fields() -> None:
     assert Upper().output("a", {"a": "shout"}) == "SHOUT"
     assert Upper(default="none").output("a", {}) == "none"
     assert Constant().output("a", {}) == "constant"
+
+
+# -- documentation options ---------------------------------------------------
+
+
+def test_documentation_options_are_attributes() -> None:
+    field = fields.String(
+        description="The name",
+        title="Name",
+        required=True,
+        readonly=True,
+        example="Tom",
+        pattern="^[A-Z]",
+        enum=["Tom", "Ann"],
+        min_length=1,
+        max_length=9,
+        discriminator=True,
+    )
+    assert (field.description, field.title, field.example) == (
+        "The name",
+        "Name",
+        "Tom",
+    )
+    assert field.required is True and field.readonly is True
+    assert (field.pattern, field.enum) == ("^[A-Z]", ["Tom", "Ann"])
+    assert (field.min_length, field.max_length, field.discriminator) == (1, 9, True)
+    number = fields.Float(
+        min=0, max=10, exclusiveMin=True, exclusiveMax=False, multiple=2
+    )
+    assert (number.min, number.max, number.multiple) == (0, 10, 2)
+    assert (number.exclusiveMin, number.exclusiveMax) == (True, False)
+    items = fields.List(fields.Integer, min_items=1, max_items=3, unique=True)
+    assert (items.min_items, items.max_items, items.unique) == (1, 3, True)
+
+
+def test_unset_documentation_options_are_none_and_cost_nothing() -> None:
+    field = fields.Integer()
+    for name in ("description", "title", "required", "readonly", "example", "min"):
+        assert getattr(field, name) is None
+    # Only what is set lives on the instance, which compiled marshallers
+    # compare on every call.
+    assert set(vars(field)) == {"attribute", "default"}
+    assert set(vars(fields.Integer(description="n"))) == {
+        "attribute",
+        "default",
+        "description",
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "default", "attribute"),
+    [
+        (fields.Raw("d", "a"), "d", "a"),
+        (fields.String("d", "a"), "d", "a"),
+        (fields.Float(1.5, "a"), 1.5, "a"),
+        (fields.Boolean(True, "a"), True, "a"),
+        (fields.Arbitrary(1, "a"), 1, "a"),
+        (fields.Integer(7, attribute="a"), 7, "a"),
+    ],
+)
+def test_flask_restful_positional_order_is_kept(
+    field: fields.Raw, default: t.Any, attribute: str
+) -> None:
+    assert (field.default, field.attribute) == (default, attribute)
+
+
+def test_documentation_options_are_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        fields.String(None, None, "^a")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        fields.Fixed(2, None)  # type: ignore[misc]
+
+
+def test_documentation_options_change_no_output() -> None:
+    plain = {"n": fields.Integer, "s": fields.String, "l": fields.List(fields.String)}
+    documented = {
+        "n": fields.Integer(min=0, description="n", example=3),
+        "s": fields.String(enum=["a"], pattern="a", readonly=True),
+        "l": fields.List(fields.String, min_items=2, unique=True),
+    }
+    rows = [{"n": "1", "s": 2, "l": ["a", 1]}, Obj(n=None, s=None, l=None)]
+    from flask_resources import marshal
+
+    for _ in range(2):  # the first call runs the fields, the next compiled code
+        assert marshal(rows, documented) == marshal(rows, plain)
+
+
+class Doubled(fields.Raw):
+    """A field whose ``output`` a core field can give, so it says so."""
+
+    calls = 0
+
+    def output(self, key: t.Any, obj: t.Any) -> t.Any:
+        Doubled.calls += 1
+        return fields.Integer(attribute=self.attribute).output(key, obj)
+
+    def compiled_as(self, key: t.Any) -> fields.Raw:
+        return fields.Integer(attribute=self.attribute)
+
+
+def test_compiled_as_lets_a_field_be_written_out() -> None:
+    from flask_resources import marshal
+
+    item_fields = {"n": Doubled(attribute="m"), "all": fields.List(Doubled())}
+    rows = [{"m": "4", "all": [1, "2"]}, {"m": None, "all": ["3"]}]
+    expected = [{"n": 4, "all": [1, 2]}, {"n": 0, "all": [3]}]
+    assert marshal(rows, item_fields) == expected
+    Doubled.calls = 0
+    assert marshal(rows, item_fields) == expected
+    assert Doubled.calls == 0  # compiled as Integer: its output never ran
+
+
+def test_simple_namespace_objects() -> None:
+    from types import SimpleNamespace
+
+    from flask_resources import marshal
+
+    item_fields = {"a": fields.Integer, "b": fields.String}
+    rows = [SimpleNamespace(a="1", b=2), SimpleNamespace(a=None)]
+    for _ in range(2):
+        assert marshal(rows, item_fields) == [{"a": 1, "b": "2"}, {"a": 0, "b": None}]

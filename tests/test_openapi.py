@@ -1076,3 +1076,132 @@ def test_hooks_of_an_api_subclass() -> None:
     assert operations["get"]["operationId"] == "Todo.get"
     assert operations["delete"]["operationId"] == "delete_todo"
     assert all(operation["x-seen"] for operation in operations.values())
+
+
+# -- documentation options of fields -------------------------------------------
+
+
+def documented_fields_spec(item: dict[str, t.Any]) -> dict[str, t.Any]:
+    app = Flask(__name__)
+    api = Api(app)
+
+    class Item(Resource):
+        @marshal_with(item)
+        def get(self) -> t.Any:
+            return {}
+
+    api.schema_name("Item", item)
+    api.add_resource(Item, "/item")
+    return t.cast(dict[str, t.Any], schemas(document(api, app))["Item"]["properties"])
+
+
+def test_field_documentation_options_become_json_schema_keywords() -> None:
+    properties = documented_fields_spec(
+        {
+            "name": fields.String(
+                description="The name",
+                title="Name",
+                example="Tom",
+                readonly=True,
+                pattern="^[A-Z]",
+                min_length=1,
+                max_length=20,
+                default="Tom",
+            ),
+            "age": fields.Integer(min=0, max=30, multiple=1),
+            "weight": fields.Float(min=0, exclusiveMin=True, max=9, exclusiveMax=True),
+            "price": fields.Fixed(2, min=0, exclusiveMax=100),
+            "tags": fields.List(fields.String, min_items=1, max_items=5, unique=True),
+            "kind": fields.String(enum=["cat", "dog"]),
+            "rank": fields.Integer(min=lambda: 1),
+        }
+    )
+    assert properties["name"] == {
+        "type": "string",
+        "description": "The name",
+        "title": "Name",
+        "examples": ["Tom"],
+        "readOnly": True,
+        "pattern": "^[A-Z]",
+        "minLength": 1,
+        "maxLength": 20,
+    }
+    assert properties["age"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 30,
+        "multipleOf": 1,
+    }
+    # OpenAPI 3.1 (JSON Schema 2020-12): exclusive bounds are numbers.
+    assert properties["weight"] == {
+        "type": ["number", "null"],
+        "exclusiveMinimum": 0,
+        "exclusiveMaximum": 9,
+    }
+    assert properties["price"]["minimum"] == 0
+    assert properties["price"]["exclusiveMaximum"] == 100
+    assert properties["tags"] == {
+        "type": ["array", "null"],
+        "items": {"type": ["string", "null"]},
+        "minItems": 1,
+        "maxItems": 5,
+        "uniqueItems": True,
+    }
+    # A missing value outputs null, so the enum keeps null.
+    assert properties["kind"] == {
+        "type": ["string", "null"],
+        "enum": ["cat", "dog", None],
+    }
+    assert properties["rank"]["minimum"] == 1  # a callable option is called
+
+
+def test_field_description_replaces_the_default_one() -> None:
+    properties = documented_fields_spec(
+        {
+            "when": fields.DateTime(description="When it happened"),
+            "owner": fields.Nested({"name": fields.String}, description="Who"),
+        }
+    )
+    assert properties["when"]["description"] == "When it happened"
+    assert properties["owner"]["description"] == "Who"
+
+
+def test_field_option_that_is_not_json_names_the_field() -> None:
+    app = Flask(__name__)
+    api = Api(app)
+
+    class Item(Resource):
+        @marshal_with({"inner": {"when": fields.String(example=object())}})
+        def get(self) -> t.Any:
+            return {}
+
+    api.add_resource(Item, "/item")
+    with app.app_context(), pytest.raises(OpenAPIError, match="inner.when.*example"):
+        api.openapi()
+
+
+class Coordinates(fields.Raw):
+    """A field whose schema depends on the instance."""
+
+    def __init__(self, dimensions: int) -> None:
+        super().__init__()
+        self.dimensions = dimensions
+
+    def openapi_schema(self, converter: t.Any, path: str) -> dict[str, t.Any]:
+        number = converter.field_schema(fields.Float(default=0.0), f"{path}[]")
+        return {
+            "type": "array",
+            "items": number,
+            "minItems": self.dimensions,
+            "maxItems": self.dimensions,
+        }
+
+
+def test_field_openapi_schema_method() -> None:
+    properties = documented_fields_spec({"at": Coordinates(3)})
+    assert properties["at"] == {
+        "type": "array",
+        "items": {"type": "number"},
+        "minItems": 3,
+        "maxItems": 3,
+    }

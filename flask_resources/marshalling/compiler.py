@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 import typing as t
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -42,6 +43,10 @@ _ATTRS_FAST = "attrs-fast"
 #: ``True`` for types whose instances are read by attribute only.
 _READS_ATTRS: dict[type, bool] = {}
 
+#: Built-in types that list ``__getattribute__`` in their ``__dict__`` but
+#: look attributes up as ``object`` does.
+_GENERIC_LOOKUP = frozenset((types.SimpleNamespace,))
+
 
 def _reads_attrs(tp: type) -> bool:
     """Tell whether ``get_key`` reads instances of ``tp`` by attribute only.
@@ -52,6 +57,7 @@ def _reads_attrs(tp: type) -> bool:
     custom = any(
         "__getattr__" in vars(base) or "__getattribute__" in vars(base)
         for base in tp.__mro__[:-1]
+        if base not in _GENERIC_LOOKUP
     )
     result = not custom and (hasattr(tp, "strip") or not hasattr(tp, "__iter__"))
     if len(_READS_ATTRS) >= 4096:
@@ -308,7 +314,8 @@ class _Compiler:
                 display = self.emit_dict(entry, kind, f"{path}.", lines, indent, inline)
                 lines.append(f"{indent}{var} = {display}")
             else:
-                self.emit_field(make_field(entry), key, path, var, kind, lines, indent)
+                field = make_field(entry).compiled_as(key)
+                self.emit_field(field, key, path, var, kind, lines, indent)
             items.append(f"{self.const(key)}: {var}")
         return "{" + ", ".join(items) + "}"
 
@@ -406,7 +413,7 @@ class _Compiler:
         The second value tells whether the items are formatted inline, so
         that their errors need converting.
         """
-        container = field.container
+        container = field.container.compiled_as(None)
         if container.attribute is not None:
             return None, False
         cls = type(container)
@@ -436,10 +443,10 @@ def _is_flat(fields: t.Any) -> bool:
     that writing it out inside another cannot recurse."""
     if not isinstance(fields, Mapping):
         return False
-    for entry in fields.values():
+    for key, entry in fields.items():
         if isinstance(entry, Mapping):
             return False
-        field = make_field(entry)
+        field = make_field(entry).compiled_as(key)
         if isinstance(field, (Nested, List)) or type(field).output is Nested.output:
             return False
     return True

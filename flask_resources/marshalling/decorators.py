@@ -146,16 +146,32 @@ class marshal_with_field:
 
 
 def _record_success(
-    wrapper: t.Any, status: int, source: t.Any, envelope: str | None = None
+    wrapper: t.Any,
+    status: int,
+    source: t.Any,
+    envelope: str | None = None,
+    *,
+    description: str | None = None,
+    extensions: t.Mapping[str, t.Any] | None = None,
 ) -> None:
     """Record that the method's return value gives the ``status`` response,
-    formatted by ``source`` (inside ``envelope``)."""
+    formatted by ``source`` (inside ``envelope``); ``extensions`` go in the
+    operation's record (Flask-RESTX's ``marshal_with`` notes its mask)."""
     # Imported on first use, so that importing this module does not load the
     # documentation records (issue 15).
     from ..operations import Operation, ResponseDoc, amend
 
-    response = ResponseDoc(status, source=source, envelope=envelope, success=True)
-    amend(wrapper, Operation(responses={status: response}))
+    response = ResponseDoc(
+        status,
+        description=description,
+        source=source,
+        envelope=envelope,
+        success=True,
+    )
+    amend(
+        wrapper,
+        Operation(responses={status: response}, extensions=dict(extensions or {})),
+    )
 
 
 def _wrap_result(f: F, dump: Dump, code: int | None = None) -> F:

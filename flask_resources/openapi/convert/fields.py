@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ... import fields
 from ...exceptions import OpenAPIError
-from ._json import nullable
+from ._json import json_value, nullable
 
 #: Looks up the component name given to a fields dict, if any.
 NameOf: t.TypeAlias = Callable[[Mapping[t.Any, t.Any]], "str | None"]
@@ -161,7 +161,15 @@ class FieldsConverter:
         return schema
 
     def field_schema(self, field: t.Any, path: str = "") -> t.Any:
-        """The schema of what one field outputs."""
+        """The schema of what one field outputs, with its documentation
+        options (:class:`~flask_resources.fields.Documentation`) as
+        keywords.
+
+        A field says its own schema with an ``openapi_schema`` attribute:
+        a dict is the whole schema; a method is called with this converter
+        and ``path`` and returns it, and may call :meth:`type_schema`,
+        :meth:`keywords` and :meth:`dict_schema` for its parts.
+        """
         if isinstance(field, type) and issubclass(field, fields.Raw):
             field = field()
         if not isinstance(field, fields.Raw):
@@ -172,14 +180,21 @@ class FieldsConverter:
         own = getattr(field, "openapi_schema", None)
         if isinstance(own, Mapping):
             return dict(own)
+        if callable(own):
+            return own(self, path)
+        schema = self.type_schema(field, path)
+        if _may_be_null(field):
+            schema = nullable(schema)
+        return self.documented(schema, self.keywords(field, path))
+
+    def type_schema(self, field: fields.Raw, path: str = "") -> dict[str, t.Any]:
+        """The schema of the values a field outputs other than ``null``,
+        from its class alone: no documentation keywords."""
         if isinstance(field, fields.Nested):
-            inner = self.dict_schema(field.nested, path)
-            if field.allow_null:
-                return nullable(inner)
-            return inner
+            return t.cast(dict[str, t.Any], self.dict_schema(field.nested, path))
         if isinstance(field, fields.List):
             items = self.field_schema(field.container, f"{path}[]")
-            return self._maybe_null(field, {"type": "array", "items": items})
+            return {"type": "array", "items": items}
         if isinstance(field, fields.Url):
             return {
                 "type": "string",
@@ -189,26 +204,126 @@ class FieldsConverter:
             return {"type": "string"}
         if isinstance(field, fields.DateTime):
             if field.dt_format == "iso8601":
-                schema = {"type": "string", "format": "date-time"}
-            else:
-                schema = {"type": "string", "description": "RFC 822 date and time"}
-            return self._maybe_null(field, schema)
+                return {"type": "string", "format": "date-time"}
+            return {"type": "string", "description": "RFC 822 date and time"}
         if isinstance(field, (fields.Fixed, fields.Arbitrary)):
-            return self._maybe_null(
-                field, {"type": "string", "description": "A decimal number"}
-            )
+            return {"type": "string", "description": "A decimal number"}
         for cls, kind in _SIMPLE:
             if isinstance(field, cls):
-                return self._maybe_null(field, {"type": kind})
+                return {"type": kind}
         # Raw, or a Raw subclass of its own: any value.
         return {}
 
+    def keywords(
+        self,
+        field: fields.Raw,
+        path: str = "",
+        options: Mapping[str, t.Any] | None = None,
+    ) -> dict[str, t.Any]:
+        """The JSON Schema keywords of a field's documentation options.
+
+        ``title``, ``description``, ``readOnly``, ``examples``; for
+        numbers ``minimum``, ``maximum``, ``exclusiveMinimum``,
+        ``exclusiveMaximum`` (OpenAPI 3.1's numbers) and ``multipleOf``;
+        for strings ``pattern``, ``enum``, ``minLength``, ``maxLength``;
+        for lists ``minItems``, ``maxItems``, ``uniqueItems``. An option
+        may be a callable giving the value.
+
+        :param options: values to use instead of the field's attributes of
+            the same names (``None`` for unset).
+        """
+        result: dict[str, t.Any] = {}
+
+        def option(name: str) -> t.Any:
+            if options is not None and name in options:
+                value = options[name]
+            else:
+                value = getattr(field, name, None)
+            if callable(value):
+                value = value()
+            if value is None:
+                return None
+            ok, value = json_value(value)
+            if not ok:
+                raise OpenAPIError(
+                    f"field {path or '?'}: its {name}= option is not a JSON value"
+                )
+            return value
+
+        for name, keyword in _KEYWORDS:
+            value = option(name)
+            if value is not None:
+                result[keyword] = value
+        if option("readonly"):
+            result["readOnly"] = True
+        example = option("example")
+        if example is not None:
+            result["examples"] = [example]
+        enum = option("enum")
+        if enum:
+            result["enum"] = list(enum)
+        for bound, exclusive, inclusive_key, exclusive_key in _BOUNDS:
+            value, flag = option(bound), option(exclusive)
+            if flag is None or isinstance(flag, bool):
+                if value is not None:
+                    result[exclusive_key if flag else inclusive_key] = value
+            else:
+                # A number: OpenAPI 3.1's own spelling of the bound.
+                result[exclusive_key] = flag
+                if value is not None:
+                    result[inclusive_key] = value
+        if option("unique"):
+            result["uniqueItems"] = True
+        return result
+
     @staticmethod
-    def _maybe_null(field: fields.Raw, schema: dict[str, t.Any]) -> dict[str, t.Any]:
-        # A missing or None value outputs the field's default.
-        if field.default is None:
-            return nullable(schema)
-        return schema
+    def documented(
+        schema: dict[str, t.Any], keywords: Mapping[str, t.Any]
+    ) -> dict[str, t.Any]:
+        """``schema`` with ``keywords`` added; an ``enum`` keeps accepting
+        ``null`` when the schema does."""
+        if not keywords:
+            return schema
+        keywords = dict(keywords)
+        enum = keywords.get("enum")
+        if enum is not None and None not in enum and _accepts_null(schema):
+            keywords["enum"] = [*enum, None]
+        return {**schema, **keywords}
+
+
+def _may_be_null(field: fields.Raw) -> bool:
+    """Whether a built-in field outputs ``null`` (for a missing value)."""
+    if isinstance(field, fields.Nested):
+        return field.allow_null
+    if isinstance(field, (fields.Url, fields.FormattedString)):
+        return False
+    return field.default is None
+
+
+def _accepts_null(schema: Mapping[str, t.Any]) -> bool:
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    return {"type": "null"} in schema.get("anyOf", ())
+
+
+#: Options copied as they are: (attribute, JSON Schema keyword).
+_KEYWORDS = (
+    ("title", "title"),
+    ("description", "description"),
+    ("multiple", "multipleOf"),
+    ("pattern", "pattern"),
+    ("min_length", "minLength"),
+    ("max_length", "maxLength"),
+    ("min_items", "minItems"),
+    ("max_items", "maxItems"),
+)
+
+#: (bound, exclusive flag, keyword, exclusive keyword).
+_BOUNDS = (
+    ("min", "exclusiveMin", "minimum", "exclusiveMinimum"),
+    ("max", "exclusiveMax", "maximum", "exclusiveMaximum"),
+)
 
 
 # Most specific first: Boolean and Integer are not related, but keep the
