@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib
 import threading
 import typing as t
 import warnings
@@ -245,8 +244,9 @@ class RawModel(ModelBase, dict[str, t.Any]):
             args = args[1:]
         if mask and isinstance(mask, str):
             # Parsed as Flask-RESTX does, so a malformed mask fails here.
-            # (restx.mask is area A's; imported by name until it lands.)
-            mask = importlib.import_module(".mask", __package__).Mask(mask)
+            from .mask import Mask
+
+            mask = Mask(mask)
         self.__mask__ = mask or None
         self.__strict__ = strict
         super().__init__(name, *args, **kwargs)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Callable, Mapping
 
-from ..exceptions import FlaskResourcesError, HTTPError
-from ..exceptions import abort as _abort
+from ..exceptions import HTTPError
 from ..marshalling import marshal
 from ..reqparse import Argument as _Argument
 from ..reqparse import Namespace as _Namespace
 from ..reqparse import RequestParser as _RequestParser
 from ._http import HTTPStatus
+from .errors import SpecsError, abort
 
 __all__ = [
     "LOCATIONS",
@@ -48,31 +48,6 @@ SPLIT_CHAR = ","
 
 #: The ``message`` of the 400 body for arguments that fail.
 _INVALID = "Input payload validation failed"
-
-
-# Flask-RESTX's errors module (``restx/errors.py``) has the public ``abort``
-# and ``SpecsError``; these two are the parser's own so that it stands alone.
-def abort(
-    code: int = HTTPStatus.INTERNAL_SERVER_ERROR,
-    message: t.Any = None,
-    **kwargs: t.Any,
-) -> t.NoReturn:
-    """Abort with ``code``; ``message`` and ``kwargs`` make the JSON body,
-    as Flask-RESTX's ``abort`` does."""
-    if message:
-        kwargs["message"] = str(message)
-    _abort(code, **kwargs)
-
-
-class SpecsError(FlaskResourcesError):
-    """A parser that Swagger 2.0 cannot describe (Flask-RESTX's error).
-
-    :param msg: what is wrong.
-    """
-
-    def __init__(self, msg: str) -> None:
-        super().__init__(msg)
-        self.msg = msg
 
 
 class ParseResult(_Namespace):
