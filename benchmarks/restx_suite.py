@@ -151,6 +151,10 @@ def _request_context_marker(request):
         yield
         return
     flask_app = request.getfixturevalue("app")
+    # pytest-flask pushes a plain request context for every test that uses
+    # ``app``: the marker's must go on top of it, so have that one first.
+    if "_push_request_context" in request.fixturenames:
+        request.getfixturevalue("_push_request_context")
     with flask_app.test_request_context(*marker.args, **marker.kwargs):
         yield
 """
