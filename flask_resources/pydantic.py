@@ -28,6 +28,7 @@ __all__ = [
     "json_schema",
     "model_dumper",
     "model_loader",
+    "problems",
     "type_adapter",
 ]
 
@@ -115,6 +116,20 @@ def model_loader(
     array); ``as_dict`` gives the model's fields as a dict
     (:func:`~flask_resources.use_kwargs`)."""
     return _ModelLoader(source, location, as_dict=as_dict)
+
+
+def problems(source: ModelSource, data: t.Any) -> list[tuple[tuple[t.Any, ...], str]]:
+    """Where ``data`` does not fit ``source`` and why, as ``(path,
+    message)`` pairs; none when it fits. The RESTX layer's ``expect``
+    reports these in Flask-RESTX's format."""
+    try:
+        type_adapter(source).validate_python(data)
+    except pydantic.ValidationError as exc:
+        errors = exc.errors(
+            include_url=False, include_context=False, include_input=False
+        )
+        return [(tuple(error["loc"]), error["msg"]) for error in errors]
+    return []
 
 
 def _is_list(annotation: t.Any) -> bool:
