@@ -62,7 +62,10 @@ def request_payload() -> t.Any:
 def _is_model(source: t.Any) -> bool:
     """Whether ``source`` is a model (something with a JSON Schema and a
     ``validate`` method), as opposed to a request parser."""
-    return hasattr(source, "__schema__") and callable(getattr(source, "validate", None))
+    # Asked of the class: a model's ``__schema__`` is a property that builds
+    # the whole schema, which would cost more than validating.
+    kind = type(source)
+    return hasattr(kind, "__schema__") and callable(getattr(kind, "validate", None))
 
 
 def _is_pydantic(source: t.Any) -> bool:
