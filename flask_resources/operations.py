@@ -37,11 +37,12 @@ The contract, for writers of decorators:
 from __future__ import annotations
 
 import dataclasses
-import sys
 import threading
 import typing as t
 import weakref
 from collections.abc import Callable, Mapping
+
+from ._utils import is_pydantic_model
 
 if t.TYPE_CHECKING:
     from .typing import AnyCallable
@@ -419,11 +420,8 @@ def _response_doc(status: Status, value: ResponseValue) -> ResponseDoc:
         return dataclasses.replace(value, status=status)
     if isinstance(value, str):
         return ResponseDoc(status, description=value)
-    if not isinstance(value, Mapping) and "pydantic" in sys.modules:
-        from .pydantic import is_model
-
-        if is_model(value):
-            return ResponseDoc(status, source=value)
+    if not isinstance(value, Mapping) and is_pydantic_model(value):
+        return ResponseDoc(status, source=value)
     known = {"description", "schema", "headers", "content_types", "envelope"}
     unknown = set(value) - known
     if unknown:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import collections.abc
 import threading
 import typing as t
 from collections.abc import Callable, Mapping
+
+from .exceptions import ResponseValidationError
+from .schemas import _Reader, _too_deep
 
 _MISSING_EXTRA = (
     "pydantic models need pydantic 2.6 or later:"
@@ -20,9 +24,6 @@ except ImportError as exc:  # pragma: no cover - tested in a fresh interpreter
 if int(pydantic.VERSION.split(".")[0]) < 2:  # pragma: no cover - v1 installed
     raise ImportError(f"{_MISSING_EXTRA} (found pydantic {pydantic.VERSION})")
 
-from .exceptions import ResponseValidationError
-from .schemas import _Reader
-
 __all__ = [
     "is_model",
     "json_schema",
@@ -35,7 +36,17 @@ __all__ = [
 #: A model class, or ``list[Model]``.
 ModelSource: t.TypeAlias = t.Any
 
-_LIST_ORIGINS = (list, tuple, set, frozenset)
+#: Types whose fields read every value of a repeated query or form key.
+_LIST_ORIGINS = (
+    list,
+    tuple,
+    set,
+    frozenset,
+    collections.abc.Sequence,
+    collections.abc.MutableSequence,
+    collections.abc.Set,
+    collections.abc.MutableSet,
+)
 
 _adapters: dict[t.Any, pydantic.TypeAdapter[t.Any]] = {}
 _adapters_lock = threading.Lock()
@@ -93,18 +104,23 @@ class _ModelLoader(_Reader):
             keys.append(key)
             if _is_list(field.annotation):
                 multi_keys.append(key)
-        super().__init__(
-            source, location, keys=keys, multi_keys=multi_keys, many=many
-        )
+        super().__init__(source, location, keys=keys, multi_keys=multi_keys, many=many)
         self.validate = type_adapter(source).validate_python
         self.as_dict = as_dict
 
     def load(self, data: t.Any, location: str) -> t.Any:
+        if location == "headers":
+            # Every request carries headers the model does not name (Host,
+            # User-Agent...): even a model that forbids extras sees only its own.
+            keys = self.keys
+            data = {key: value for key, value in data.items() if key in keys}
         try:
             value = self.validate(data)
         except pydantic.ValidationError as exc:
             # from None: the cause holds the input, which never goes back out.
             raise self.error(location, error_messages(exc)) from None
+        except RecursionError:
+            raise _too_deep(location) from None
         return dict(value) if self.as_dict else value
 
 
@@ -148,7 +164,8 @@ def error_messages(exc: pydantic.ValidationError) -> dict[t.Any, t.Any]:
     path (list indexes as ints), each a list of strings, ``_schema`` for
     the whole. The input, context and documentation links are left out."""
     messages: dict[t.Any, t.Any] = {}
-    for error in exc.errors(include_url=False, include_context=False, include_input=False):
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    for error in errors:
         path = error["loc"] or ("_schema",)
         node = messages
         for part in path[:-1]:
@@ -283,7 +300,10 @@ def _to_openapi30(schema: t.Any, where: str) -> t.Any:
     examples = result.pop("examples", None)
     if isinstance(examples, list) and examples:
         result.setdefault("example", examples[0])
-    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+    for bound, limit in (
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ):
         value = result.get(bound)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             result[limit] = value

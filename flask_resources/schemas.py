@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from ._utils import (
     FORM_MIMETYPES,
     check_body_length,
+    is_pydantic_model,
     json_kind,
     load_json_body,
     read_body,
@@ -321,17 +322,15 @@ def _make_loader(
     if unknown is not None and unknown is not LOCATION_DEFAULT:
         if unknown not in _POLICIES:
             raise ValueError(f"unknown={unknown!r} is not raise, exclude or include")
-    if "pydantic" in sys.modules:
-        # No model exists before something imports pydantic.
-        from .pydantic import is_model, model_loader
+    if is_pydantic_model(source):
+        from .pydantic import model_loader
 
-        if is_model(source):
-            if unknown is not LOCATION_DEFAULT:
-                raise ValueError(
-                    "unknown= does not apply to a pydantic model: its"
-                    " model_config's extra setting decides"
-                )
-            return model_loader(source, location, as_dict=as_kwargs)
+        if unknown is not LOCATION_DEFAULT:
+            raise ValueError(
+                "unknown= does not apply to a pydantic model: its"
+                " model_config's extra setting decides"
+            )
+        return model_loader(source, location, as_dict=as_kwargs)
     schema = _schema_instance(source)
     if schema is not None:
         return _SchemaLoader(schema, location, unknown)

@@ -12,7 +12,7 @@ from functools import wraps
 
 from werkzeug.sansio.response import Response
 
-from .._utils import unpack
+from .._utils import is_pydantic_model, unpack
 from ..fields import FieldsMapping, Raw, make_field
 from .cache import _Entry, _get_dump
 from .compiler import Dump
@@ -227,16 +227,13 @@ def _schema_dumper(source: object) -> Dump | None:
     dicts alone never load the marshmallow support. The same for pydantic
     models and :func:`flask_resources.pydantic.model_dumper`."""
     global _loaded_schema_dumper, _loaded_model_dumper
-    if not isinstance(source, dict):
-        model_dumper = _loaded_model_dumper
-        if model_dumper is None and "pydantic" in sys.modules:
+    if not isinstance(source, dict) and is_pydantic_model(source):
+        if _loaded_model_dumper is None:
             from ..pydantic import model_dumper
 
+            # Threads racing here all store the same function.
             _loaded_model_dumper = model_dumper
-        if model_dumper is not None:
-            dump = model_dumper(source)
-            if dump is not None:
-                return dump
+        return _loaded_model_dumper(source)
     dumper = _loaded_schema_dumper
     if dumper is None:
         if "marshmallow" not in sys.modules:

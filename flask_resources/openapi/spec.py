@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
-import sys
 import typing as t
 from collections.abc import Mapping
 
@@ -21,6 +20,7 @@ import marshmallow as ma
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .._state import get_state
+from .._utils import is_pydantic_model
 from ..conditional import verb_operation
 from ..errors import ERROR_FORMAT_KEY, PROBLEM_MEDIATYPE, error_body_schema
 from ..exceptions import OpenAPIError
@@ -401,7 +401,7 @@ class _Builder:
     ) -> bool:
         """Add what one :class:`Arguments` reads; whether a body is required."""
         source = arguments.source
-        if _is_model(source):
+        if is_pydantic_model(source):
             return self.add_model_arguments(
                 source, arguments, parameters, bodies, resource=resource
             )
@@ -554,7 +554,8 @@ class _Builder:
 
     def argument_errors(self, arguments: Arguments) -> list[tuple[int, str]]:
         """The error responses reading ``arguments`` can give."""
-        if isinstance(arguments.source, ma.Schema) or _is_model(arguments.source):
+        source = arguments.source
+        if isinstance(source, ma.Schema) or is_pydantic_model(source):
             statuses = {self.validation_status}
             if arguments.location in ("json", "json_or_form", "body"):
                 statuses.add(400)  # Unreadable JSON is 400 whatever the setting.
@@ -650,7 +651,7 @@ class _Builder:
         """The JSON Schema of a body formatted with ``source``; a pydantic
         model's is the one of ``mode``: ``validation`` for a request body,
         ``serialization`` for a response."""
-        if _is_model(source):
+        if is_pydantic_model(source):
             return self.model_schema(source, mode)
         if isinstance(source, type) and issubclass(source, ma.Schema):
             source = source()
@@ -794,16 +795,6 @@ class _Builder:
             number += 1
             name = f"{base}{number}"
         return name
-
-
-def _is_model(source: t.Any) -> bool:
-    """Whether ``source`` is a pydantic model or ``list[Model]``; none
-    exists before pydantic is imported."""
-    if "pydantic" not in sys.modules:
-        return False
-    from ..pydantic import is_model
-
-    return is_model(source)
 
 
 def _renamed_refs(schema: t.Any, names: Mapping[str, str], prefix: str) -> t.Any:

@@ -3,14 +3,18 @@ the payloads its ``expect`` records ask for."""
 
 from __future__ import annotations
 
-import sys
 import typing as t
 
 from flask import current_app
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from .. import operations
-from .._utils import current_request, load_json_body, read_body
+from .._utils import (
+    current_request,
+    is_pydantic_model,
+    load_json_body,
+    read_body,
+)
 from ..exceptions import abort
 from ..resource import Resource as _CoreResource
 
@@ -66,16 +70,6 @@ def _is_model(source: t.Any) -> bool:
     # the whole schema, which would cost more than validating.
     kind = type(source)
     return hasattr(kind, "__schema__") and callable(getattr(kind, "validate", None))
-
-
-def _is_pydantic(source: t.Any) -> bool:
-    """Whether ``source`` is a pydantic model (none exists before pydantic
-    is imported)."""
-    if "pydantic" not in sys.modules:
-        return False
-    from ..pydantic import is_model
-
-    return is_model(source)
 
 
 class Resource(_CoreResource):
@@ -140,9 +134,9 @@ class Resource(_CoreResource):
         for arguments in record.arguments:
             source = arguments.source
             if isinstance(source, (list, tuple)) and len(source) == 1:
-                if _is_model(source[0]) or _is_pydantic(source[0]):
+                if _is_model(source[0]) or is_pydantic_model(source[0]):
                     expected.append((source[0], True))
-            elif _is_model(source) or _is_pydantic(source):
+            elif _is_model(source) or is_pydantic_model(source):
                 expected.append((source, False))
         if not expected:
             return
@@ -158,7 +152,7 @@ class Resource(_CoreResource):
         for model, collection in expected:
             items = data if collection and isinstance(data, list) else [data]
             for item in items:
-                if _is_pydantic(model):
+                if is_pydantic_model(model):
                     _check_pydantic(model, item)
                 else:
                     model.validate(item, resolver, format_checker)
