@@ -25,6 +25,7 @@ if int(pydantic.VERSION.split(".")[0]) < 2:  # pragma: no cover - v1 installed
     raise ImportError(f"{_MISSING_EXTRA} (found pydantic {pydantic.VERSION})")
 
 __all__ = [
+    "example",
     "is_model",
     "json_schema",
     "model_dumper",
@@ -244,6 +245,65 @@ def _summary(errors: t.Sequence[t.Any]) -> str:
     ]
     more = len(errors) - len(parts)
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+# -- examples for the browsable API's forms -------------------------------------
+
+#: Example strings by JSON Schema ``format``, as the marshmallow forms give them.
+_FORMAT_EXAMPLES = {
+    "date": "2024-01-01",
+    "date-time": "2024-01-01T00:00:00Z",
+    "time": "00:00:00",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
+
+
+def example(source: ModelSource) -> dict[str, t.Any] | None:
+    """An example request body for a model, from its validation JSON
+    Schema: each field's first ``examples`` item, else its default, else a
+    value of its type; ``None`` for ``list[Model]``."""
+    found = _model_of(source)
+    if found is None or found[1]:
+        return None
+    schema = type_adapter(found[0]).json_schema(by_alias=True, mode="validation")
+    value = _example_of(schema, schema.get("$defs", {}), depth=0)
+    return value if isinstance(value, dict) else None
+
+
+def _example_of(schema: t.Any, defs: Mapping[str, t.Any], depth: int) -> t.Any:
+    if not isinstance(schema, Mapping) or depth > 8:
+        return None  # A model that contains itself stops somewhere.
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return _example_of(defs.get(ref.rpartition("/")[2]), defs, depth + 1)
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        return examples[0]
+    if schema.get("default") is not None:
+        return schema["default"]
+    if "const" in schema:
+        return schema["const"]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        options = [o for o in schema.get(key) or () if o != {"type": "null"}]
+        if options:
+            return _example_of(options[0], defs, depth + 1)
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties") or {}
+        return {
+            name: _example_of(value, defs, depth + 1)
+            for name, value in properties.items()
+        }
+    if kind == "array":
+        item = _example_of(schema.get("items"), defs, depth + 1)
+        return [] if item is None else [item]
+    if kind == "string":
+        return _FORMAT_EXAMPLES.get(str(schema.get("format")), "string")
+    return {"integer": 0, "number": 0.0, "boolean": False}.get(str(kind))
 
 
 # -- OpenAPI -------------------------------------------------------------------

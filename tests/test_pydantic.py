@@ -5,6 +5,7 @@ import and the shared adapter cache."""
 from __future__ import annotations
 
 import datetime
+import html.parser
 import json
 import subprocess
 import sys
@@ -538,13 +539,17 @@ def test_response_validation_error_raises_while_testing(
 
 # -- OpenAPI -----------------------------------------------------------------
 
-validator = pytest.importorskip(
-    "openapi_spec_validator", reason="needs openapi-spec-validator"
-)
-pytest.importorskip("apispec", reason="needs the 'openapi' extra (apispec)")
+
+@pytest.fixture
+def openapi() -> None:
+    """The OpenAPI tests need the 'openapi' extra and the validator."""
+    pytest.importorskip("apispec", reason="needs the 'openapi' extra (apispec)")
+    pytest.importorskip("openapi_spec_validator", reason="needs the validator")
 
 
 def document(api: Api, app: Flask, version: str = "3.1.0") -> dict[str, t.Any]:
+    import openapi_spec_validator as validator
+
     with app.app_context():
         spec = api.openapi()
     assert spec["openapi"] == version
@@ -579,6 +584,7 @@ def cats_api(api: Api) -> None:
     api.add_resource(Prices, "/prices")
 
 
+@pytest.mark.usefixtures("openapi")
 def test_openapi_31_document(app: Flask, api: Api) -> None:
     cats_api(api)
     spec = document(api, app)
@@ -617,6 +623,7 @@ def test_openapi_31_document(app: Flask, api: Api) -> None:
     assert written_schema["properties"]["price"]["type"] == "string"
 
 
+@pytest.mark.usefixtures("openapi")
 def test_a_name_taken_by_a_marshmallow_schema(app: Flask, api: Api) -> None:
     import marshmallow as ma
 
@@ -647,6 +654,7 @@ def test_a_name_taken_by_a_marshmallow_schema(app: Flask, api: Api) -> None:
     }
 
 
+@pytest.mark.usefixtures("openapi")
 def test_openapi_30_conversion(app: Flask) -> None:
     api = Api(app, openapi_version="3.0.3")
     cats_api(api)
@@ -659,6 +667,7 @@ def test_openapi_30_conversion(app: Flask) -> None:
     assert "anyOf" not in json.dumps(spec["components"]["schemas"]["Cat"])
 
 
+@pytest.mark.usefixtures("openapi")
 def test_openapi_30_refuses_what_it_cannot_say(app: Flask) -> None:
     class Pair(BaseModel):
         point: tuple[int, int]
@@ -740,3 +749,59 @@ def test_the_adapter_cache_under_threads() -> None:
     assert failures == []
     first = found[0]
     assert all(all(a is b for a, b in zip(mine, first, strict=True)) for mine in found)
+
+
+# -- the browsable API's forms ------------------------------------------------
+
+
+class Textareas(html.parser.HTMLParser):
+    """The text of each ``textarea`` on a page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._inside = False
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: t.Any) -> None:
+        if tag == "textarea":
+            self._inside = True
+            self.found.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.found[-1] += data
+
+
+class Visit(BaseModel):
+    when: datetime.date
+    note: str = Field(examples=["Checked the claws"])
+    vet: Owner
+    weight: float | None = None
+    kind: t.Literal["check", "shot"] = "check"
+
+
+def test_the_browsable_form_starts_from_the_model(app: Flask) -> None:
+    class Visits(Resource):
+        @use_args(Visit)
+        def post(self, visit: Visit) -> t.Any:
+            return {}, 201
+
+        def get(self) -> t.Any:
+            return []
+
+    Api(app, browsable=True).add_resource(Visits, "/visits")
+    page = app.test_client().get("/visits", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    (body,) = Textareas(page.get_data(as_text=True)).found
+    assert json.loads(body) == {
+        "when": "2024-01-01",
+        "note": "Checked the claws",
+        "vet": {"name": "string"},
+        "weight": 0.0,
+        "kind": "check",
+    }
