@@ -8,48 +8,38 @@ import threading
 import typing as t
 
 import pytest
-from flask import Flask, request
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.exceptions import BadRequest
 
-from flask_resources import Api, Resource, fields
 from flask_resources.exceptions import FlaskResourcesError
-from flask_resources.restx import Model, SchemaModel, model
+from flask_resources.restx import Api, Model, Resource, SchemaModel, fields, model
 
 jsonschema = pytest.importorskip("jsonschema", reason="needs the 'restx' extra")
 
-# The core fields stand in for flask_resources.restx.fields here.
-
-
-def required(field: fields.Raw) -> fields.Raw:
-    field.required = True  # type: ignore[attr-defined]
-    return field
-
 
 class IPv4(fields.String):
-    openapi_schema = {"type": "string", "format": "ipv4"}
+    __schema_format__ = "ipv4"
 
 
 def person_model() -> Model:
     return Model(
         "Person",
         {
-            "name": required(fields.String()),
+            "name": fields.String(required=True),
             "age": fields.Integer,
         },
     )
 
 
-def serve(api: Api, expect: t.Any, **options: t.Any) -> None:
-    """A resource whose POST validates its JSON body against ``expect``,
-    as restx's Resource does for ``@expect(model, validate=True)``."""
+def serve(api: Api, expect: t.Any) -> None:
+    """A resource whose POST validates its JSON body against ``expect``."""
 
+    @api.route("/payload")
     class Payload(Resource):
+        @api.expect(expect, validate=True)
         def post(self) -> t.Any:
-            expect.validate(request.get_json(), **options)
             return {"ok": True}
-
-    api.add_resource(Payload, "/payload")
 
 
 def post(client: FlaskClient, data: t.Any, status: int) -> t.Any:
@@ -73,12 +63,12 @@ def test_a_payload_missing_a_required_field_gets_restx_body(
 def test_every_error_is_keyed_by_its_path(api: Api, client: FlaskClient) -> None:
     person = Model(
         "Person",
-        {"name": required(fields.String()), "age": required(fields.Integer())},
+        {"name": fields.String(required=True), "age": fields.Integer(required=True)},
     )
     family = Model(
         "Family",
         {
-            "name": required(fields.String()),
+            "name": fields.String(required=True),
             "members": fields.List(fields.Nested(person)),
         },
     )
@@ -104,7 +94,7 @@ def test_a_payload_of_the_wrong_type_is_keyed_empty(
 def test_inherited_fields_are_validated_through_all_of(
     api: Api, client: FlaskClient
 ) -> None:
-    parent = Model("Parent", {"name": required(fields.String())})
+    parent = Model("Parent", {"name": fields.String(required=True)})
     child = parent.inherit("Child", {"age": fields.Integer})
     serve(api, child)
     assert post(client, {"name": "Jo", "age": 15}, 200) == {"ok": True}
@@ -121,7 +111,7 @@ def test_strict_models_refuse_unknown_properties(api: Api, client: FlaskClient) 
 
 
 def test_a_model_may_contain_itself(api: Api, client: FlaskClient) -> None:
-    node = Model("Node", {"value": required(fields.Integer())})
+    node = Model("Node", {"value": fields.Integer(required=True)})
     node["children"] = fields.List(fields.Nested(node))
     serve(api, node)
     assert post(client, {"value": 1, "children": [{"value": 2}]}, 200)
@@ -136,7 +126,8 @@ def test_formats_are_checked_only_with_a_checker(api: Api, client: FlaskClient) 
         ip.validate({"ip": "192.168.1"}, format_checker=jsonschema.FormatChecker())
     assert "ipv4" in info.value.data["errors"]["ip"]  # type: ignore[attr-defined]
 
-    serve(api, ip, format_checker=jsonschema.FormatChecker())
+    api.format_checker = jsonschema.FormatChecker()
+    serve(api, ip)
     assert "ipv4" in post(client, {"ip": "192.168.1"}, 400)["errors"]["ip"]
 
 
@@ -159,7 +150,7 @@ def test_schema_model_validates_with_its_schema(api: Api, client: FlaskClient) -
 
 
 def address_and_person() -> tuple[Model, SchemaModel]:
-    address = Model("Address", {"road": required(fields.String())})
+    address = Model("Address", {"road": fields.String(required=True)})
     person = SchemaModel(
         "Person",
         {
@@ -174,7 +165,14 @@ def test_schema_model_references_come_from_the_resolver(
     api: Api, client: FlaskClient
 ) -> None:
     address, person = address_and_person()
-    serve(api, person, resolver={"Address": address, "Person": person})
+    with pytest.raises(BadRequest):
+        person.validate(
+            {"address": {}}, resolver={"Address": address, "Person": person}
+        )
+    # Through a resource, the Api's models are the resolver.
+    api.add_model("Address", address)
+    api.add_model("Person", person)
+    serve(api, person)
     assert post(client, {"address": {"road": "Main St"}}, 200) == {"ok": True}
     assert post(client, {"address": {}}, 400)["errors"] == {
         "address.road": "'road' is a required property"
