@@ -5,13 +5,12 @@ header, the operation record, and the caches under threads."""
 from __future__ import annotations
 
 import asyncio
-import sys
-import threading
 import typing as t
 from collections import OrderedDict
 
 import pytest
 from flask import Flask, Response
+from threaded import run_in_threads
 
 from flask_resources import Api, Resource, operations
 from flask_resources.restx import (
@@ -358,32 +357,6 @@ def test_built_in_fields_are_compiled() -> None:
     for _ in range(3):
         assert marshal([{"n": "1"}, {"n": "2"}], counted) == [{"n": 1}, {"n": 2}]
     assert Counted.calls == 6
-
-
-def run_in_threads(work: t.Callable[[], None], count: int = 8) -> None:
-    """Run ``work`` in ``count`` threads started together, switching often;
-    fail with any error raised."""
-    old_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    errors: list[BaseException] = []
-    start = threading.Barrier(count)
-
-    def run() -> None:
-        start.wait()
-        try:
-            work()
-        except BaseException as e:  # noqa: B036 - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(old_interval)
-    assert errors == []
 
 
 def test_masks_and_wildcards_are_safe_under_threads() -> None:

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import sys
-import threading
 import typing as t
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from threaded import run_in_threads
 from werkzeug.exceptions import BadRequest
 
 from flask_resources.exceptions import FlaskResourcesError
@@ -200,15 +200,21 @@ def test_an_unknown_reference_names_the_model() -> None:
         person.validate({})
 
 
-def test_the_validator_is_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[object] = []
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The validators built while a test runs, one entry each."""
+    calls: list[object] = []
     original = model._build_validator
 
     def counting(*args: t.Any) -> t.Any:
-        built.append(args)
+        calls.append(args)
         return original(*args)
 
     monkeypatch.setattr(model, "_build_validator", counting)
+    return calls
+
+
+def test_the_validator_is_built_once(built: list[object]) -> None:
     person = person_model()
     for _ in range(3):
         person.validate({"name": "Ann"})
@@ -225,44 +231,20 @@ def test_the_validator_is_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(person._validators) <= 8
 
 
-def test_validation_is_safe_under_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[object] = []
-    original = model._build_validator
-
-    def counting(*args: t.Any) -> t.Any:
-        built.append(args)
-        return original(*args)
-
-    monkeypatch.setattr(model, "_build_validator", counting)
+def test_validation_is_safe_under_threads(built: list[object]) -> None:
     person = person_model()
-    old_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
 
     def work() -> None:
-        start.wait()
-        try:
-            for i in range(200):
-                person.validate({"name": str(i), "age": i})
-                with pytest.raises(BadRequest) as info:
-                    person.validate({"age": str(i)})
-                assert info.value.data["errors"] == {  # type: ignore[attr-defined]
-                    "name": "'name' is a required property",
-                    "age": f"'{i}' is not of type 'integer'",
-                }
-        except BaseException as e:  # noqa: B036 - reported below
-            errors.append(e)
+        for i in range(200):
+            person.validate({"name": str(i), "age": i})
+            with pytest.raises(BadRequest) as info:
+                person.validate({"age": str(i)})
+            assert info.value.data["errors"] == {  # type: ignore[attr-defined]
+                "name": "'name' is a required property",
+                "age": f"'{i}' is not of type 'integer'",
+            }
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(old_interval)
-    assert errors == []
+    run_in_threads(work)
     assert len(built) == 1
 
 
