@@ -260,12 +260,6 @@ def test_url_scheme_makes_urls_absolute(app: Flask) -> None:
         assert api.base_url == "https://localhost/"
 
 
-def test_root_answers_404_when_the_docs_are_elsewhere(app: Flask) -> None:
-    restx.Api(app, doc="/doc/")
-    resp = app.test_client().get("/")
-    assert resp.status_code == 404
-
-
 def test_documentation_decorator_serves_the_docs_page(app: Flask) -> None:
     api = restx.Api(app, doc="/doc/")
 
@@ -282,6 +276,10 @@ def test_doc_false_registers_no_docs_page(app: Flask) -> None:
     restx.Api(app, doc=False)
     assert "doc" not in app.view_functions
     assert app.test_client().get("/").status_code == 404
+    # The document is still served.
+    with app.test_request_context():
+        assert url_for("specs") == "/swagger.json"
+    assert app.test_client().get("/swagger.json").status_code == 200
 
 
 def test_config_defaults_set_when_bound(app: Flask, api: restx.Api) -> None:

@@ -624,21 +624,6 @@ def test_custom_doc_url_root_and_prefix() -> None:
     assert client.get("/api/swagger.json").get_json()["openapi"] == "3.1.0"
 
 
-def test_no_doc_and_no_specs() -> None:
-    app = Flask(__name__)
-    Api(app, doc=False)
-    client = app.test_client()
-    with app.test_request_context():
-        assert url_for("specs") == "/swagger.json"
-        with pytest.raises(Exception, match="doc"):
-            url_for("doc")
-    assert client.get("/").status_code == 404
-    other = Flask(__name__)
-    Api().init_app(other, add_specs=False)
-    assert "specs" not in other.view_functions
-    assert other.test_client().get("/swagger.json").status_code == 404
-
-
 def test_on_a_blueprint() -> None:
     app = Flask(__name__)
     blueprint = Blueprint("api", __name__, url_prefix="/api")
