@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import typing as t
 import warnings
 from collections.abc import Callable, Mapping
@@ -224,12 +223,12 @@ class DocMixin:
 
         def decorator(func: T) -> T:
             # Loaded on first use: the marshalling layer loads only for code
-            # that marshals (imported by name, as it is another area's module).
-            marshal_with = importlib.import_module(
-                ".marshalling", __package__
-            ).marshal_with
+            # that marshals.
+            from .marshalling import marshal_with
+
             before = get_operation(func)
-            wrapped = marshal_with(fields, ordered=self.ordered, **kwargs)(func)
+            method = t.cast("Callable[..., t.Any]", func)
+            wrapped = marshal_with(fields, ordered=self.ordered, **kwargs)(method)
             document_marshal(
                 wrapped,
                 before,
