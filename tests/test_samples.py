@@ -174,8 +174,8 @@ def test_page_size_is_clamped(cats: FlaskClient) -> None:
     resp = cats.get("/cats?per_page=1000")
     assert resp.status_code == 200
     assert resp.headers["Link"] == (
-        '</cats?per_page=100&page=1>; rel="first", '
-        '</cats?per_page=100&page=1>; rel="last"'
+        '</cats?page=1&per_page=100>; rel="first", '
+        '</cats?page=1&per_page=100>; rel="last"'
     )
 
 
