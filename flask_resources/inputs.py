@@ -7,6 +7,7 @@ import re
 import socket
 import typing as t
 from calendar import timegm as timegm
+from collections.abc import Callable
 from datetime import date as _date
 from datetime import datetime, time, timedelta
 from email.utils import mktime_tz, parsedate_tz
@@ -111,6 +112,18 @@ class regex:
         return f"regex({self.pattern!r})"
 
 
+def _address(value: t.Any, parse: Callable[[str], object], kind: str) -> str:
+    """``value`` unchanged when ``parse`` takes it as an address."""
+    if isinstance(value, str):
+        try:
+            parse(value)
+        except ValueError:
+            pass
+        else:
+            return value
+    raise ValueError(f"{value} is not a valid {kind} address")
+
+
 def ipv4(value: t.Any) -> str:
     """Accept an IPv4 address in dotted-quad form, such as ``"192.0.2.1"``.
 
@@ -119,14 +132,7 @@ def ipv4(value: t.Any) -> str:
 
     .. versionadded:: 0.1
     """
-    if isinstance(value, str):
-        try:
-            ipaddress.IPv4Address(value)
-        except ValueError:
-            pass
-        else:
-            return value
-    raise ValueError(f"{value} is not a valid ipv4 address")
+    return _address(value, ipaddress.IPv4Address, "ipv4")
 
 
 def ipv6(value: t.Any) -> str:
@@ -137,14 +143,7 @@ def ipv6(value: t.Any) -> str:
 
     .. versionadded:: 0.1
     """
-    if isinstance(value, str):
-        try:
-            ipaddress.IPv6Address(value)
-        except ValueError:
-            pass
-        else:
-            return value
-    raise ValueError(f"{value} is not a valid ipv6 address")
+    return _address(value, ipaddress.IPv6Address, "ipv6")
 
 
 def ip(value: t.Any) -> str:

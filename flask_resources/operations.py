@@ -42,6 +42,8 @@ import typing as t
 import weakref
 from collections.abc import Callable, Mapping
 
+from ._utils import is_pydantic_model
+
 if t.TYPE_CHECKING:
     from .typing import AnyCallable
 
@@ -74,8 +76,9 @@ SecurityRequirement: t.TypeAlias = Mapping[str, t.Sequence[str]]
 ParameterKey: t.TypeAlias = tuple[str, str]
 
 #: What :func:`doc` takes for one response: a description, a dict of
-#: :class:`ResponseDoc` fields (``schema`` for ``source``), or a ResponseDoc.
-ResponseValue: t.TypeAlias = "str | Mapping[str, t.Any] | ResponseDoc"
+#: :class:`ResponseDoc` fields (``schema`` for ``source``), a ResponseDoc, or
+#: a pydantic model (``t.Any`` here, so that pydantic need not be installed).
+ResponseValue: t.TypeAlias = "str | Mapping[str, t.Any] | ResponseDoc | t.Any"
 
 #: The attribute a record is stored under on a function or resource class.
 #: Use :func:`get_operation` and :func:`set_operation` rather than this name.
@@ -339,15 +342,16 @@ def doc(
     :param description: defaults to the rest of the docstring.
     :param tags: group the operation under these tags.
     :param responses: status -> description, or a dict with ``description``,
-        ``schema`` (a fields dict, marshmallow schema or JSON Schema dict),
-        ``headers`` and ``content_types`` keys, or a :class:`ResponseDoc`.
+        ``schema`` (a fields dict, marshmallow schema, pydantic model or
+        JSON Schema dict), ``headers`` and ``content_types`` keys, a
+        :class:`ResponseDoc`, or a pydantic model (or ``list[Model]``) alone.
     :param security: security requirements (``[{"bearer": []}]``); ``[]``
         for an operation that needs none.
     :param deprecated: mark the operation deprecated.
     :param operation_id: a unique id for the operation.
     :param hide: leave the operation out of the documentation.
-    :param args: a request parser, marshmallow schema or dict of marshmallow
-        fields that the method applies itself.
+    :param args: a request parser, marshmallow schema, dict of marshmallow
+        fields or pydantic model that the method applies itself.
     :param location: where ``args`` reads from; by default a parser's
         arguments' own locations, ``json`` for a schema.
     :param extensions: per-feature data, see :attr:`Operation.extensions`.
@@ -416,6 +420,8 @@ def _response_doc(status: Status, value: ResponseValue) -> ResponseDoc:
         return dataclasses.replace(value, status=status)
     if isinstance(value, str):
         return ResponseDoc(status, description=value)
+    if not isinstance(value, Mapping) and is_pydantic_model(value):
+        return ResponseDoc(status, source=value)
     known = {"description", "schema", "headers", "content_types", "envelope"}
     unknown = set(value) - known
     if unknown:

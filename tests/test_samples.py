@@ -24,6 +24,7 @@ if ROOT not in sys.path:
 from servers import waitress_server  # noqa: E402
 
 import samples.cats.__main__ as cats_main  # noqa: E402
+import samples.restx_todo  # noqa: E402
 import samples.todo  # noqa: E402
 from samples.cats import create_app, repository_of  # noqa: E402
 from samples.cats.storage import CatRepository  # noqa: E402
@@ -674,3 +675,223 @@ def test_todo_unknown_url_is_flasks_own_404(todo: FlaskClient) -> None:
     # are Flask's own.
     resp = todo.get("/nowhere")
     assert (resp.status_code, resp.mimetype) == (404, "text/html")
+
+
+# -- the Flask-RESTX to-do sample ---------------------------------------------
+
+
+@pytest.fixture
+def restx_todo() -> t.Iterator[FlaskClient]:
+    samples.restx_todo.store.reset("build an API", "?????", "profit!")
+    yield samples.restx_todo.app.test_client()
+    samples.restx_todo.store.reset("build an API", "?????", "profit!")
+
+
+def test_restx_todo_crud(restx_todo: FlaskClient) -> None:
+    resp = restx_todo.get("/todos/")
+    assert resp.status_code == 200
+    assert resp.json[0] == {"id": 1, "task": "build an API", "done": False}
+    assert len(resp.json) == 3
+    resp = restx_todo.post("/todos/", json={"task": "write the docs"})
+    assert (resp.status_code, resp.json) == (
+        201,
+        {"id": 4, "task": "write the docs", "done": False},
+    )
+    resp = restx_todo.put("/todos/4", json={"task": "docs written", "done": True})
+    assert (resp.status_code, resp.json) == (
+        200,
+        {"id": 4, "task": "docs written", "done": True},
+    )
+    assert restx_todo.delete("/todos/4").status_code == 204
+    resp = restx_todo.get("/todos/4")
+    assert (resp.status_code, resp.json) == (404, {"message": "Todo 4 doesn't exist"})
+
+
+def test_restx_todo_masks(restx_todo: FlaskClient) -> None:
+    resp = restx_todo.get("/todos/1", headers={"X-Fields": "task"})
+    assert resp.json == {"task": "build an API"}
+    resp = restx_todo.get("/todos/", headers={"X-Fields": "id,done"})
+    assert resp.json[2] == {"id": 3, "done": False}
+    resp = restx_todo.get("/todos/1", headers={"X-Fields": "{task"})
+    assert (resp.status_code, resp.json) == (
+        400,
+        {"message": "Mask parse error: Missing closing bracket"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({}, {"task": "'task' is a required property"}),
+        ({"task": ""}, {"task": "'' should be non-empty"}),
+        ({"task": 5}, {"task": "5 is not of type 'string'"}),
+        ([1], {"": "[1] is not of type 'object'"}),
+    ],
+)
+def test_restx_todo_validation(
+    restx_todo: FlaskClient, body: t.Any, errors: dict[str, str]
+) -> None:
+    resp = restx_todo.post("/todos/", json=body)
+    assert resp.status_code == 400
+    assert resp.json == {"errors": errors, "message": "Input payload validation failed"}
+    # Nothing was written.
+    assert len(restx_todo.get("/todos/").json) == 3
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [
+        ("POST", "/todos/", {"data": "{", "content_type": "application/json"}, 400),
+        ("POST", "/todos/", {"data": "x", "content_type": "text/csv"}, 415),
+        ("PATCH", "/todos/1", {"json": {"task": "x"}}, 405),
+    ],
+)
+def test_restx_todo_errors_are_json(
+    restx_todo: FlaskClient,
+    method: str,
+    path: str,
+    kwargs: dict[str, t.Any],
+    status: int,
+) -> None:
+    resp = restx_todo.open(path, method=method, **kwargs)
+    assert resp.status_code == status
+    assert resp.mimetype == "application/json"
+    assert resp.json["message"]
+    if status == 405:
+        assert set(resp.headers["Allow"].split(", ")) == {
+            "GET",
+            "HEAD",
+            "OPTIONS",
+            "PUT",
+            "DELETE",
+        }
+
+
+def test_restx_todo_openapi_document(restx_todo: FlaskClient) -> None:
+    from openapi_spec_validator import validate
+
+    spec = restx_todo.get("/swagger.json").json
+    validate(spec)
+    assert spec["openapi"] == "3.1.0"
+    assert spec["info"]["title"] == "To-do API"
+    assert spec["tags"] == [{"name": "todos", "description": "Things to do"}]
+    todo = spec["components"]["schemas"]["Todo"]
+    assert todo["required"] == ["task"]
+    assert todo["properties"]["id"]["readOnly"] is True
+    post = spec["paths"]["/todos/"]["post"]
+    assert post["operationId"] == "create_todo"
+    assert post["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Todo"
+    }
+    assert "201" in post["responses"]
+    get_one = spec["paths"]["/todos/{id}"]["get"]
+    assert "404" in get_one["responses"]
+    assert any(p["name"] == "X-Fields" for p in get_one["parameters"])
+    assert restx_todo.get("/").status_code == 200  # the docs page
+
+
+# -- the pydantic pets sample ------------------------------------------------
+
+
+@pytest.fixture
+def pets() -> t.Iterator[FlaskClient]:
+    pytest.importorskip("pydantic", reason="needs the 'pydantic' extra")
+    import samples.pydantic_pets as sample
+
+    sample.store.reset()
+    yield sample.app.test_client()
+    sample.store.reset()
+
+
+def test_pets_crud(pets: FlaskClient) -> None:
+    listed = pets.get("/pets")
+    assert [pet["label"] for pet in listed.json] == ["Tom the cat", "Rex the dog"]
+    created = pets.post(
+        "/pets", json={"name": "Bun", "species": "rabbit", "born": "2020-02-03"}
+    )
+    assert created.status_code == 201
+    assert created.json == {
+        "id": 3,
+        "name": "Bun",
+        "species": "rabbit",
+        "born": "2020-02-03",
+        "tags": [],
+        "label": "Bun the rabbit",
+    }
+    # What the store keeps beside the model's fields never goes out.
+    assert b"internal_note" not in created.data
+    assert b"kept private" not in pets.get("/pets/3").data
+    replaced = pets.put("/pets/3", json={"name": "Bunny", "tags": ["lazy"]})
+    assert replaced.json["label"] == "Bunny the cat"
+    assert pets.delete("/pets/3").status_code == 204
+    gone = pets.get("/pets/3")
+    assert (gone.status_code, gone.json) == (404, {"message": "Pet 3 doesn't exist"})
+
+
+def test_pets_query_reads_repeated_tags(pets: FlaskClient) -> None:
+    both = pets.get("/pets?tag=indoor&tag=lazy")
+    assert [pet["name"] for pet in both.json] == ["Tom"]
+    assert pets.get("/pets?limit=1").json[0]["name"] == "Tom"
+    bad = pets.get("/pets?limit=0")
+    assert bad.status_code == 400
+    assert bad.json["errors"] == {
+        "query": {"limit": ["Input should be greater than or equal to 1"]}
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({}, {"name": ["Field required"]}),
+        (
+            {"name": "Kit", "species": "cow"},
+            {"species": ["Input should be 'cat', 'dog' or 'rabbit'"]},
+        ),
+        ({"name": "Kit", "owner": "me"}, {"owner": ["Extra inputs are not permitted"]}),
+        (
+            {"name": "Kit", "tags": ["x" * 21]},
+            {"tags": {"0": ["String should have at most 20 characters"]}},
+        ),
+        (
+            {"name": "Kit", "born": "yesterday"},
+            {"born": ["Input should be a valid date or datetime, input is too short"]},
+        ),
+    ],
+)
+def test_pets_refuse_bad_bodies_and_write_nothing(
+    pets: FlaskClient, body: dict[str, t.Any], errors: dict[str, t.Any]
+) -> None:
+    response = pets.post("/pets", json=body)
+    assert response.status_code == 400
+    assert response.json["errors"] == {"json": errors}
+    assert len(pets.get("/pets").json) == 2
+
+
+def test_pets_conflict(pets: FlaskClient) -> None:
+    response = pets.post("/pets", json={"name": "Tom"})
+    assert (response.status_code, response.json) == (
+        409,
+        {"message": "A pet named Tom exists"},
+    )
+
+
+def test_pets_openapi_document(pets: FlaskClient) -> None:
+    pytest.importorskip("apispec", reason="needs the 'openapi' extra")
+    from openapi_spec_validator import validate
+
+    spec = pets.get("/openapi.json").json
+    validate(spec)
+    schemas = spec["components"]["schemas"]
+    assert {"Pet", "PetIn", "Problem"} <= set(schemas)
+    assert schemas["Pet"]["properties"]["label"]["readOnly"] is True
+    assert schemas["PetIn"]["properties"]["species"]["enum"] == ["cat", "dog", "rabbit"]
+    post = spec["paths"]["/pets"]["post"]
+    assert post["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PetIn"
+    }
+    assert post["responses"]["409"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+    get = spec["paths"]["/pets"]["get"]
+    assert [p["name"] for p in get["parameters"]] == ["tag", "limit"]
+    assert pets.get("/docs").status_code == 200

@@ -317,6 +317,7 @@ def register_docs(
     prefix = "" if setup_state is None else setup_state.url_prefix or ""
     added: dict[str, str] = {}
     if add_specs:
+        _check_extra(bool(doc))
         if doc:
             apidoc.register_on(app)
         render_doc = getattr(api, "render_doc", None)
@@ -399,6 +400,23 @@ _PATH_TYPES = {
 _RAISES = re.compile(
     r"^:raises\s+(?P<name>[\w\d_]+)\s*:\s*(?P<description>.*)$", re.MULTILINE
 )
+
+
+def _check_extra(docs_page: bool) -> None:
+    """Fail, naming the one extra that brings everything a Flask-RESTX app
+    uses, when what serving its document (and docs page) needs is missing."""
+    try:
+        import apispec  # noqa: F401
+
+        if docs_page:
+            import flask_swagger_ui  # noqa: F401
+    except ImportError:
+        raise OpenAPIError(
+            "A Flask-RESTX Api serves its OpenAPI document"
+            + (" and docs page" if docs_page else "")
+            + ", which need the 'restx' extra: pip install 'flask-resources[restx]'"
+            " (or init_app(app, add_specs=False) to serve neither)"
+        ) from None
 
 
 def extract_path(path: str) -> str:

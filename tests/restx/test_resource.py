@@ -14,13 +14,18 @@ from flask_resources.restx.resource import VALIDATE_KEY
 
 
 class Person(dict[str, t.Any]):
-    """Stands for a restx Model (H2's): a name, a JSON Schema, and a
-    ``validate`` answering 400 as Flask-RESTX's does."""
+    """Anything a resource validates with, as it recognises a model: a
+    class with a JSON Schema and a ``validate`` answering 400 as
+    Flask-RESTX's does (``restx.Model`` is one)."""
+
+    __schema__: t.ClassVar[dict[str, t.Any]] = {
+        "type": "object",
+        "required": ["name"],
+    }
 
     def __init__(self) -> None:
         super().__init__()
         self.name = "Person"
-        self.__schema__ = {"type": "object", "required": ["name"]}
         self.calls: list[tuple[t.Any, t.Any, t.Any]] = []
 
     def validate(

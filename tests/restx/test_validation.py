@@ -288,3 +288,60 @@ def test_without_jsonschema_the_error_names_the_extra(
     monkeypatch.setitem(sys.modules, "jsonschema.validators", None)
     with pytest.raises(FlaskResourcesError, match=r"flask-resources\[restx\]"):
         person_model().validate({})
+
+
+def test_a_valid_payload_is_passed_by_jsonschema_rs_when_installed() -> None:
+    pytest.importorskip("jsonschema_rs", reason="needs the 'speed' extra")
+    person = person_model()
+    _, is_valid = person._validator(None, None)
+    assert is_valid is not None
+    assert is_valid({"name": "Ann", "age": 3})
+    assert not is_valid({"age": "3"})
+    person.validate({"name": "Ann", "age": 3})
+    with pytest.raises(BadRequest) as info:
+        person.validate({"age": "3"})
+    assert info.value.data["errors"] == {  # type: ignore[attr-defined]
+        "name": "'name' is a required property",
+        "age": "'3' is not of type 'integer'",
+    }
+
+
+def test_jsonschema_has_the_last_word() -> None:
+    # Python's re, which jsonschema uses, lets `\w` match "é" and `$` match
+    # before a final newline; jsonschema-rs's regular expressions do not.
+    # What jsonschema accepts is accepted, with or without jsonschema-rs.
+    word = SchemaModel(
+        "Word",
+        {
+            "type": "object",
+            "properties": {"w": {"type": "string", "pattern": r"^\w+$"}},
+        },
+    )
+    word.validate({"w": "é"})
+    word.validate({"w": "abc\n"})
+    with pytest.raises(BadRequest) as info:
+        word.validate({"w": "a b"})
+    assert info.value.data["errors"] == {  # type: ignore[attr-defined]
+        "w": "'a b' does not match '^\\\\w+$'"
+    }
+
+
+def test_jsonschema_alone_checks_formats_and_outside_references() -> None:
+    pytest.importorskip("jsonschema_rs", reason="needs the 'speed' extra")
+    schema = person_model().__schema__
+    assert model._fast_check(schema, None) is not None
+    assert model._fast_check(schema, jsonschema.FormatChecker()) is None
+    outside = {"type": "object", "properties": {"a": {"$ref": "http://x.test/a"}}}
+    assert model._fast_check(outside, None) is None
+    assert model._fast_check({"$id": "http://x.test/s", "type": "object"}, None) is None
+
+
+def test_without_jsonschema_rs_jsonschema_checks_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)
+    person = person_model()
+    assert person._validator(None, None)[1] is None
+    person.validate({"name": "Ann"})
+    with pytest.raises(BadRequest):
+        person.validate({})
