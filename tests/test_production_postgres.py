@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import typing as t
 
 import pytest
@@ -324,3 +325,115 @@ def test_frozen_server_is_503_within_the_bound(
     finally:
         postgres.signal(signal.SIGCONT)
     assert client.get("/cats/1").json["name"] == "Tom"
+
+
+# -- outages under gunicorn with the production config --------------------------
+
+#: The app's bounds in these tests: 2 s to connect, 2 s per statement (the
+#: watchdog cuts at 3 s); a request is answered well within REQUEST_BOUND.
+OUTAGE_ENV = {
+    "CATS_API_TOKEN": TOKEN,
+    "DATABASE_CONNECT_TIMEOUT": "2",
+    "DATABASE_STATEMENT_TIMEOUT": "2",
+}
+REQUEST_BOUND = 15
+# Workers recycled every few requests, so some are replaced mid-outage.
+RECYCLING = ("--workers", "2", "--max-requests", "10", "--max-requests-jitter", "0")
+
+
+def answers(port: int, count: int, path: str = "/cats/1") -> dict[int, int]:
+    """Send ``count`` requests from 4 threads (fewer than the server's 8, so
+    none waits for a free thread), each given REQUEST_BOUND seconds; the
+    statuses they got (a request that took longer fails)."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def one(_: int) -> None:
+        reply = request(port, "GET", path, timeout=REQUEST_BOUND)
+        if reply.status == 503:
+            assert reply.body == UNAVAILABLE
+            assert reply.headers["Retry-After"] == str(RETRY_AFTER)
+        with lock:
+            statuses[reply.status] = statuses.get(reply.status, 0) + 1
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(one, range(count)))
+    return statuses
+
+
+def ready_after(port: int) -> float:
+    """Seconds until /health/ready answers 200 (polled; at most 60 s)."""
+    started = time.monotonic()
+    while time.monotonic() - started < 60:
+        if request(port, "GET", "/health/ready", timeout=REQUEST_BOUND).status == 200:
+            return time.monotonic() - started
+        time.sleep(0.1)
+    pytest.fail("not ready 60 s after the database came back")
+
+
+@pytest.mark.servers
+def test_gunicorn_survives_an_outage_and_a_freeze(
+    postgres: PostgresServer, database_url: str
+) -> None:
+    env = {**OUTAGE_ENV, "DATABASE_URL": database_url}
+    app = "samples.cats:create_app()"
+    with gunicorn(app, "-c", GUNICORN_CONF, *RECYCLING, env=env, cwd=ROOT) as server:
+        port = server.port
+        assert request(port, "POST", "/cats", b'{"name": "Tom"}', {
+            **AUTH, "Content-Type": "application/json"
+        }).status == 201  # fmt: skip
+        # Down: PostgreSQL stopped, connections cut and refused. More
+        # requests than max_requests, so workers are recycled meanwhile.
+        postgres.stop()
+        try:
+            assert answers(port, 60) == {503: 60}
+            assert answers(port, 10, "/health/ready") == {503: 10}
+            assert answers(port, 10, "/health/live") == {200: 10}
+        finally:
+            postgres.start()
+        assert server.process.poll() is None, server.output()
+        print(f"outage: ready {ready_after(port):.2f} s after PostgreSQL restarted")
+        assert answers(port, 20) == {200: 20}
+
+        # Frozen: SIGSTOP, as a hung host; no request waits past the bound.
+        postgres.signal(signal.SIGSTOP)
+        try:
+            assert answers(port, 24) == {503: 24}
+        finally:
+            postgres.signal(signal.SIGCONT)
+        assert server.process.poll() is None, server.output()
+        print(f"freeze: ready {ready_after(port):.2f} s after PostgreSQL thawed")
+        assert answers(port, 20) == {200: 20}
+        log = server.output()
+    assert "Traceback" not in log
+    lines = log.count("the database is unavailable")
+    print(f"{lines} log lines about the database for 94 failed requests")
+    assert 0 < lines < 94
+
+
+@pytest.mark.servers
+def test_gunicorn_starts_while_the_database_is_down(
+    postgres: PostgresServer, database_url: str
+) -> None:
+    env = {**OUTAGE_ENV, "DATABASE_URL": database_url}
+    app = "samples.cats:create_app()"
+    postgres.stop()
+    try:
+        with gunicorn(
+            app, "-c", GUNICORN_CONF, *RECYCLING, env=env, cwd=ROOT
+        ) as server:
+            assert answers(server.port, 30, "/health/ready") == {503: 30}
+            postgres.start()
+            print(f"boot while down: ready {ready_after(server.port):.2f} s after")
+            reply = request(server.port, "POST", "/cats", b'{"name": "Tom"}', {
+                **AUTH, "Content-Type": "application/json"
+            })  # fmt: skip
+            assert reply.status == 201
+            assert answers(server.port, 20) == {200: 20}
+            assert server.process.poll() is None
+            assert "Traceback" not in server.output()
+    finally:
+        if not os.path.exists(os.path.join(postgres.data, "postmaster.pid")):
+            postgres.start()
