@@ -734,7 +734,12 @@ def test_cats_sample_is_browsable(tmp_path: t.Any) -> None:
         assert [form["data-method"] for form in forms] == ["POST"]
         assert json.loads(forms[0]["body"])["name"] == "string"
         listing = client.get("/").json
-        assert [entry["name"] for entry in listing["resources"]] == ["cats", "cat"]
+        assert [entry["name"] for entry in listing["resources"]] == [
+            "cats",
+            "cat",
+            "live",
+            "ready",
+        ]
     finally:
         repository_of(app).close()
 

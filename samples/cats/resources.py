@@ -172,7 +172,7 @@ class Live(Resource):
     """``/health/live``: 200 while the process can answer at all; it never
     touches the database, so an outage does not get workers restarted."""
 
-    @doc(responses={200: "The process answers."})
+    @doc(hide=True)  # for the infrastructure, not in the API's document
     def get(self) -> t.Any:
         """Whether the process is alive."""
         return {"status": "ok"}
@@ -185,7 +185,7 @@ class Ready(Resource):
     def __init__(self, *, repository: CatRepository) -> None:
         self.repository = repository
 
-    @doc(responses={200: "The database answers.", 503: "It does not."})
+    @doc(hide=True)
     def get(self) -> t.Any:
         """Whether the service can serve requests."""
         self.repository.ping()
