@@ -175,8 +175,8 @@ def test_page_size_is_clamped(cats: FlaskClient) -> None:
     resp = cats.get("/cats?per_page=1000")
     assert resp.status_code == 200
     assert resp.headers["Link"] == (
-        '</cats?per_page=100&page=1>; rel="first", '
-        '</cats?per_page=100&page=1>; rel="last"'
+        '</cats?page=1&per_page=100>; rel="first", '
+        '</cats?page=1&per_page=100>; rel="last"'
     )
 
 
@@ -482,11 +482,23 @@ def test_born_may_be_today(cats: FlaskClient) -> None:
 
 
 def test_resources_get_the_repository_injected(cats_app: Flask) -> None:
-    """resource_class_kwargs hands the same repository to both resources."""
-    [cat_list, cat] = cats_app.extensions["flask-resources"].apis[0].resources
+    """resource_class_kwargs hands the same repository to the resources
+    that use it."""
+    resources = cats_app.extensions["flask-resources"].apis[0].resources
+    [cat_list, cat, live, ready] = resources
     repository = repository_of(cats_app)
     assert cat_list.kwargs == {"repository": repository}
     assert cat.kwargs == {"repository": repository}
+    assert live.kwargs == {}
+    assert ready.kwargs == {"repository": repository}
+
+
+def test_health(cats: FlaskClient) -> None:
+    assert (cats.get("/health/live").status_code, cats.get("/health/live").json) == (
+        200,
+        {"status": "ok"},
+    )
+    assert cats.get("/health/ready").json == {"status": "ok"}
 
 
 def test_dev_token_is_made_once_and_kept_private(tmp_path: t.Any) -> None:
