@@ -143,8 +143,9 @@ class ResponseDoc:
     #: :func:`doc` ``responses=``), as opposed to a status assumed (200 for
     #: ``marshal_with`` without a code) or added by a feature. Response
     #: validation refuses a 2xx that an operation with a stated success
-    #: status does not document.
-    stated: bool = False
+    #: status does not document. Not compared: it says how the status came
+    #: to be documented, not what is documented.
+    stated: bool = dataclasses.field(default=False, compare=False)
 
     def merged(self, other: ResponseDoc) -> ResponseDoc:
         """This response with what ``other`` sets (not ``None``/empty) on top."""

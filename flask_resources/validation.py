@@ -124,6 +124,7 @@ class _Operation:
         *,
         stated: bool,
         success: str | None,
+        listed: Mapping[str, Validator] | None = None,
     ) -> None:
         #: ``METHOD /path (operationId)``, for messages.
         self.name = name
@@ -136,6 +137,9 @@ class _Operation:
         #: The response an undocumented 2xx's body is checked against when
         #: nothing is stated: the success response's.
         self.success = success
+        #: Media type -> a validator of a list of the success body:
+        #: ``marshal_with`` formats a returned list item by item.
+        self.listed = listed or {}
 
     def problems(self, response: Response) -> list[dict[str, t.Any]]:
         status = response.status_code
@@ -173,6 +177,8 @@ class _Operation:
             body = json.loads(data)
         except ValueError:
             return [{"loc": [], "msg": f"the body is not {mimetype}"}]
+        if type(body) is list and key == self.success:
+            validator = self.listed.get(mimetype, validator)
         return [
             {"loc": list(error.absolute_path), "msg": _message(error)}
             for error in sorted(
@@ -285,10 +291,26 @@ class _Contracts:
                     )
                     compiled[media] = None
             responses[str(key)] = compiled
-        stated, success = self.success_of(rule, verb)
+        stated, success, itemwise = self.success_of(rule, verb)
         if success is None or success not in responses:
             success = next((k for k in responses if k[:1] == "2"), None)
-        return _Operation(name, responses, stated=stated, success=success)
+        listed: dict[str, Validator] = {}
+        if itemwise and success is not None:
+            for media, entry in (
+                documented["responses"][success].get("content") or {}
+            ).items():
+                schema = (entry or {}).get("schema")
+                if _is_json(media) and isinstance(schema, Mapping):
+                    if schema.get("type") != "array":
+                        try:
+                            listed[media] = self.validator(
+                                {"type": "array", "items": schema}
+                            )
+                        except Exception:  # Said for the schema itself.
+                            pass
+        return _Operation(
+            name, responses, stated=stated, success=success, listed=listed
+        )
 
     def validator(self, schema: t.Any) -> Validator:
         if self.openapi30:
@@ -301,16 +323,17 @@ class _Contracts:
             root = {"$ref": schema["$ref"], "components": self.components}
         return t.cast("Validator", cls(root))
 
-    def success_of(self, rule: Rule, verb: str) -> tuple[bool, str | None]:
-        """Whether the operation's records state a 2xx, and the status of
-        the response the method's return value gives."""
+    def success_of(self, rule: Rule, verb: str) -> tuple[bool, str | None, bool]:
+        """Whether the operation's records state a 2xx, the status of the
+        response the method's return value gives, and whether a list
+        returned is formatted item by item (``marshal_with``)."""
         from .operations import resource_operations
 
         app = self.app()
         view = app.view_functions.get(rule.endpoint) if app is not None else None
         resource = getattr(view, "view_class", None)
         if not isinstance(resource, type):
-            return False, None
+            return False, None, False
         endpoint = rule.endpoint
         if endpoint not in self.api.endpoints:
             endpoint = endpoint.rsplit(".", 1)[-1]
@@ -318,13 +341,16 @@ class _Contracts:
             resource, route=self.api.endpoint_record(endpoint)
         ).get(verb)
         if record is None:
-            return False, None
+            return False, None, False
         stated = any(
             doc.stated and str(status)[:1] == "2"
             for status, doc in record.responses.items()
         )
         success = record.success
-        return stated, None if success is None else str(success.status)
+        if success is None:
+            return stated, None, False
+        itemwise = not success.envelope and "pagination" not in record.extensions
+        return stated, str(success.status), itemwise
 
 
 def _from_openapi30(schema: t.Any) -> t.Any:

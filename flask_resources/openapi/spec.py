@@ -555,6 +555,10 @@ class _Builder:
     def argument_errors(self, arguments: Arguments) -> list[tuple[int, str]]:
         """The error responses reading ``arguments`` can give."""
         source = arguments.source
+        if not arguments.parses:
+            # Documented only: what refuses the data (the method, or
+            # Flask-RESTX's expect(validate=True)) answers its own 400.
+            return [(400, "Error")]
         if isinstance(source, ma.Schema) or is_pydantic_model(source):
             statuses = {self.validation_status}
             if arguments.location in ("json", "json_or_form", "body"):
