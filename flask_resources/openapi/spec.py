@@ -555,8 +555,8 @@ class _Builder:
     def argument_errors(self, arguments: Arguments) -> list[tuple[int, str]]:
         """The error responses reading ``arguments`` can give."""
         source = arguments.source
-        if not arguments.parses:
-            # Documented only: what refuses the data (the method, or
+        if not arguments.parses and not callable(getattr(source, "parse_args", None)):
+            # A body documented only: what refuses it (the method, or
             # Flask-RESTX's expect(validate=True)) answers its own 400.
             return [(400, "Error")]
         if isinstance(source, ma.Schema) or is_pydantic_model(source):
@@ -603,7 +603,7 @@ class _Builder:
             for name in names:
                 self.used_errors.add(name)
             refs = [{"$ref": f"#/components/schemas/{name}"} for name in names]
-            schema = refs[0] if len(refs) == 1 else {"oneOf": refs}
+            schema = refs[0] if len(refs) == 1 else {"anyOf": refs}
             responses[key] = {
                 "description": responses.get(key, {}).get("description")
                 or _phrase(status),
