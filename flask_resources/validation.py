@@ -55,7 +55,10 @@ def missing_extra() -> str | None:
     """:data:`MISSING_EXTRA` when jsonschema or apispec is not installed,
     else ``None``; finds the packages without importing them."""
     for name in ("jsonschema", "apispec"):
-        if importlib.util.find_spec(name) is None:
+        try:
+            if importlib.util.find_spec(name) is None:
+                return MISSING_EXTRA
+        except ValueError:  # Blocked with ``sys.modules[name] = None``.
             return MISSING_EXTRA
     return None
 
