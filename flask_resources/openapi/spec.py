@@ -558,9 +558,9 @@ class _Builder:
     def argument_errors(self, arguments: Arguments) -> list[tuple[int, str]]:
         """The error responses reading ``arguments`` can give."""
         source = arguments.source
-        if not arguments.parses and not callable(getattr(source, "parse_args", None)):
-            # A body documented only: what refuses it (the method, or
-            # Flask-RESTX's expect(validate=True)) answers its own 400.
+        if not arguments.parses and is_pydantic_model(source):
+            # A model documented only (Flask-RESTX's expect): what refuses
+            # the body answers its own 400, not use_args' ValidationError.
             return [(400, "Error")]
         if isinstance(source, ma.Schema) or is_pydantic_model(source):
             statuses = {self.validation_status}
