@@ -139,6 +139,13 @@ class ResponseDoc:
     #: Whether the body is the one the method returns (``marshal_with``), as
     #: opposed to an error or other documented response.
     success: bool = False
+    #: Whether the code's author stated this status (``marshal_with(code=...)``,
+    #: :func:`doc` ``responses=``), as opposed to a status assumed (200 for
+    #: ``marshal_with`` without a code) or added by a feature. Response
+    #: validation refuses a 2xx that an operation with a stated success
+    #: status does not document. Not compared: it says how the status came
+    #: to be documented, not what is documented.
+    stated: bool = dataclasses.field(default=False, compare=False)
 
     def merged(self, other: ResponseDoc) -> ResponseDoc:
         """This response with what ``other`` sets (not ``None``/empty) on top."""
@@ -148,8 +155,8 @@ class ResponseDoc:
             if field.name == "headers":
                 if value:
                     changes["headers"] = {**self.headers, **value}
-            elif field.name == "success":
-                changes["success"] = self.success or other.success
+            elif field.name in ("success", "stated"):
+                changes[field.name] = getattr(self, field.name) or value
             elif value is not None and value != ():
                 changes[field.name] = value
         return dataclasses.replace(self, **changes)
@@ -417,11 +424,11 @@ def parameter_map(
 
 def _response_doc(status: Status, value: ResponseValue) -> ResponseDoc:
     if isinstance(value, ResponseDoc):
-        return dataclasses.replace(value, status=status)
+        return dataclasses.replace(value, status=status, stated=True)
     if isinstance(value, str):
-        return ResponseDoc(status, description=value)
+        return ResponseDoc(status, description=value, stated=True)
     if not isinstance(value, Mapping) and is_pydantic_model(value):
-        return ResponseDoc(status, source=value)
+        return ResponseDoc(status, source=value, stated=True)
     known = {"description", "schema", "headers", "content_types", "envelope"}
     unknown = set(value) - known
     if unknown:
@@ -436,6 +443,7 @@ def _response_doc(status: Status, value: ResponseValue) -> ResponseDoc:
         envelope=value.get("envelope"),
         headers=dict(value.get("headers") or {}),
         content_types=tuple(value.get("content_types") or ()),
+        stated=True,
     )
 
 

@@ -126,7 +126,13 @@ class marshal_with:
             # A marshmallow schema class: record an instance, as for every
             # schema. (A pydantic model is recorded as its class.)
             source = source()
-        _record_success(wrapper, self.code or 200, source, self.envelope)
+        _record_success(
+            wrapper,
+            self.code or 200,
+            source,
+            self.envelope,
+            stated=self.code is not None,
+        )
         return wrapper
 
 
@@ -162,10 +168,12 @@ def _record_success(
     *,
     description: str | None = None,
     extensions: t.Mapping[str, t.Any] | None = None,
+    stated: bool = False,
 ) -> None:
     """Record that the method's return value gives the ``status`` response,
     formatted by ``source`` (inside ``envelope``); ``extensions`` go in the
-    operation's record (Flask-RESTX's ``marshal_with`` notes its mask)."""
+    operation's record (Flask-RESTX's ``marshal_with`` notes its mask);
+    ``stated`` when the code gave the status rather than it being assumed."""
     # Imported on first use, so that importing this module does not load the
     # documentation records (issue 15).
     from ..operations import Operation, ResponseDoc, amend
@@ -176,6 +184,7 @@ def _record_success(
         source=source,
         envelope=envelope,
         success=True,
+        stated=stated,
     )
     amend(
         wrapper,

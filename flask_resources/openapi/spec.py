@@ -185,6 +185,9 @@ class _Builder:
             plugins=[self.plugin],
             **options,
         )
+        converter = self.plugin.converter
+        assert converter is not None  # Set when the spec was made.
+        converter.add_attribute_function(validator_keywords)  # type: ignore[no-untyped-call]
         self.fields = FieldsConverter(api.schema_name_of, self.add_schema)
         self.security = setting(api, app, "security")
         self.validation_status = int(
@@ -555,6 +558,10 @@ class _Builder:
     def argument_errors(self, arguments: Arguments) -> list[tuple[int, str]]:
         """The error responses reading ``arguments`` can give."""
         source = arguments.source
+        if not arguments.parses and is_pydantic_model(source):
+            # A model documented only (Flask-RESTX's expect): what refuses
+            # the body answers its own 400, not use_args' ValidationError.
+            return [(400, "Error")]
         if isinstance(source, ma.Schema) or is_pydantic_model(source):
             statuses = {self.validation_status}
             if arguments.location in ("json", "json_or_form", "body"):
@@ -591,7 +598,9 @@ class _Builder:
                     response,
                     headers={**record.response_headers, **response.headers},
                 )
-            responses[str(status)] = self.response(response, media, listed=listed)
+            responses[str(status)] = self.response(
+                response, media, listed=listed, resource=resource
+            )
         for status, names in errors.items():
             key = str(status)
             if key in responses and "content" in responses[key]:
@@ -599,25 +608,33 @@ class _Builder:
             for name in names:
                 self.used_errors.add(name)
             refs = [{"$ref": f"#/components/schemas/{name}"} for name in names]
-            schema = refs[0] if len(refs) == 1 else {"oneOf": refs}
+            schema = refs[0] if len(refs) == 1 else {"anyOf": refs}
             responses[key] = {
                 "description": responses.get(key, {}).get("description")
                 or _phrase(status),
-                "content": {media: {"schema": schema} for media in error_media},
+                "content": {
+                    media: {"schema": self.media_schema(media, schema, resource)}
+                    for media in error_media
+                },
             }
         if "default" not in responses:
             self.used_errors.add("Error")
             responses["default"] = {
                 "description": "Error",
                 "content": {
-                    media: {"schema": {"$ref": "#/components/schemas/Error"}}
+                    media: {"schema": self.media_schema(media, _ERROR_REF, resource)}
                     for media in error_media
                 },
             }
         return responses
 
     def response(
-        self, response: ResponseDoc, media_types: list[str], *, listed: bool = False
+        self,
+        response: ResponseDoc,
+        media_types: list[str],
+        *,
+        listed: bool = False,
+        resource: type | None = None,
     ) -> dict[str, t.Any]:
         result: dict[str, t.Any] = {
             "description": response.description or _phrase(response.status)
@@ -633,7 +650,7 @@ class _Builder:
                     "required": [response.envelope],
                 }
             result["content"] = {
-                media: {"schema": schema}
+                media: {"schema": self.media_schema(media, schema, resource)}
                 for media in (response.content_types or media_types)
             }
         if response.headers:
@@ -669,6 +686,25 @@ class _Builder:
                 return self.fields.dict_schema(source)
             return dict(source)  # Already JSON Schema.
         raise OpenAPIError(f"cannot describe a response body from {source!r}")
+
+    def media_schema(self, media: str, schema: t.Any, resource: type | None) -> t.Any:
+        """The schema of a body in ``media``: ``schema`` for JSON; for any
+        other media type, what its representation declares in an
+        ``openapi_schema`` attribute (a dict), else a string (a CSV or XML
+        body is text, not the JSON object it was rendered from)."""
+        if is_json_media(media):
+            return schema
+        representation = None
+        if resource is not None:
+            representation = (getattr(resource, "representations", None) or {}).get(
+                media
+            )
+        if representation is None:
+            representation = self.api.representations.get(media)
+        own = getattr(representation, "openapi_schema", None)
+        if isinstance(own, Mapping):
+            return dict(own)
+        return {"type": "string"}
 
     def error_media_types(self, media_types: list[str]) -> list[str]:
         """The media types of error bodies: with problem details, JSON is
@@ -810,6 +846,27 @@ def _renamed_refs(schema: t.Any, names: Mapping[str, str], prefix: str) -> t.Any
         key = ref[len(prefix) :]
         result["$ref"] = prefix + names.get(key, key)
     return result
+
+
+def validator_keywords(
+    converter: t.Any, field: t.Any, **kwargs: t.Any
+) -> dict[str, t.Any]:
+    """The JSON Schema keywords a marshmallow field's validators declare in
+    an ``openapi_schema`` attribute (a dict), for validators apispec does
+    not know (it states ``Regexp``, ``OneOf``, ``Length``, ``Range``, ...).
+    Registered with apispec as an attribute function."""
+    keywords: dict[str, t.Any] = {}
+    for validator in field.validators:
+        own = getattr(validator, "openapi_schema", None)
+        if isinstance(own, Mapping):
+            keywords.update(own)
+    return keywords
+
+
+def is_json_media(media: str) -> bool:
+    """Whether a media type is JSON (``application/json``, ``*/*+json``)."""
+    main = media.split(";", 1)[0].strip().lower()
+    return main == "application/json" or main.endswith("+json")
 
 
 def _docstring(func: t.Any) -> tuple[str | None, str | None]:
