@@ -89,7 +89,11 @@ def api_limiter(limiter: L, *apis: Api) -> L:
       operation (see :data:`RATE_LIMITED`) besides limiting it. Used as a
       context manager or on a blueprint, they are Flask-Limiter's.
 
-    The methods are set on the object itself, as instance attributes.
+    The methods are set on the object itself, as instance attributes, the
+    first time. With an app factory, make the limiter and its limits at
+    import time with ``api_limiter(Limiter(...))``, and in the factory call
+    ``limiter.init_app(app)`` and ``api_limiter(limiter, api)`` again for
+    the new Api.
 
     :param limiter: a ``flask_limiter.Limiter``, before or after its
         ``init_app``.
@@ -114,8 +118,10 @@ def api_limiter(limiter: L, *apis: Api) -> L:
         api.errorhandler(RateLimitExceeded)(too_many_requests)
 
     for name in ("limit", "shared_limit"):
-        original = getattr(limiter, name)
-        setattr(limiter, name, _documenting(original))
+        # Once per limiter, whatever the number of calls (one per app of
+        # an app factory).
+        if name not in vars(limiter):
+            setattr(limiter, name, _documenting(getattr(limiter, name)))
     return limiter
 
 
