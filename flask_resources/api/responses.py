@@ -38,7 +38,7 @@ class ResponseMixin(ApiBase):
 
     def validates_responses(self, app: Flask) -> bool:
         """Whether this Api checks its responses on ``app`` against its
-        OpenAPI document (see :doc:`/guide/contract`): the
+        OpenAPI document (see :doc:`/guide/testing`): the
         ``validate_responses`` argument, else the
         ``RESOURCES_VALIDATE_RESPONSES`` config key, else ``app.testing``
         when the ``validation`` extra is installed.
