@@ -18,6 +18,11 @@ from .typing import HeadersValue
 if t.TYPE_CHECKING:
     import flask
 
+#: The WSGI environ key under which the Api leaves ``(response, its body
+#: list, the structure rendered)`` when one of its JSON representations
+#: renders: response validation checks that structure first.
+RENDERED_KEY = "flask_resources.rendered"
+
 
 def current_request() -> flask.Request:
     """The request being handled, unwrapped from Flask's ``request`` proxy.

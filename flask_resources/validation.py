@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from flask import Flask
 from werkzeug.wrappers import Response
 
+from ._fastcheck import fast_check
+from ._utils import RENDERED_KEY
 from .exceptions import ResponseValidationError
 
 if t.TYPE_CHECKING:
@@ -46,6 +48,9 @@ MISSING_EXTRA = (
 FIRST_ERRORS = 3
 
 logger = logging.getLogger("flask_resources.validation")
+
+#: No structure kept: the body alone is checked.
+_NOT_KEPT: t.Any = object()
 
 #: Statuses whose responses carry no body (RFC 9110).
 _NO_BODY = frozenset((204, 304))
@@ -82,8 +87,19 @@ def check_response(api: Api, app: Flask, rule: Rule, response: Response) -> Resp
     operation = contracts.operation(rule, request.method)
     if operation is None:
         return response
+    rendered = request.environ.get(RENDERED_KEY)
+    structure: t.Any = _NOT_KEPT
+    if (
+        rendered is not None
+        and rendered[0] is response
+        and rendered[1] is response.response
+        and not _custom_encoder(app)
+    ):
+        # The structure this body was written from, untouched since: the
+        # fast check takes it as it is, with no parsing of the body back.
+        structure = rendered[2]
     try:
-        errors = operation.problems(response)
+        errors = operation.problems(response, structure)
     except Exception as exc:  # A validator that crashed, not a bad response.
         errors = [{"loc": [], "msg": f"cannot be checked: {type(exc).__name__}"}]
     if not errors:
@@ -97,6 +113,15 @@ def check_response(api: Api, app: Flask, rule: Rule, response: Response) -> Resp
     except ResponseValidationError as exc:
         response.close()
         return api.handle_error(exc)
+
+
+def _custom_encoder(app: Flask) -> bool:
+    """Whether the app's JSON settings name an encoder class, which may
+    write something else than the structure it is given."""
+    config = app.config
+    restful = config.get("RESTFUL_JSON")
+    restx = config.get("RESTX_JSON")
+    return bool((restful and "cls" in restful) or (restx and "cls" in restx))
 
 
 def _summary(errors: t.Sequence[Mapping[str, t.Any]]) -> str:
@@ -150,11 +175,20 @@ class _Operation:
         for content in (*self.responses.values(), self.listed):
             for validator in content.values():
                 if validator is not None:
-                    check = _fast_check(validator.schema)
+                    check = fast_check(validator.schema)
                     if check is not None:
                         self.fast[id(validator)] = check
 
-    def problems(self, response: Response) -> list[dict[str, t.Any]]:
+    def problems(
+        self, response: Response, structure: t.Any = _NOT_KEPT
+    ) -> list[dict[str, t.Any]]:
+        """What is wrong with ``response``: none when it fits.
+
+        :param structure: what the body was rendered from, when the Api
+            kept it (else :data:`_NOT_KEPT`): when jsonschema-rs passes
+            it, the body is not parsed; otherwise the body is checked as
+            if it had not been given, so the errors are the body's.
+        """
         status = response.status_code
         key = self.response_key(status)
         if key is None:
@@ -183,6 +217,10 @@ class _Operation:
             )
         if validator is None:
             return []
+        if structure is not _NOT_KEPT:
+            fast = self.fast.get(id(self.for_body(structure, key, mimetype, validator)))
+            if fast is not None and fast(structure):
+                return []
         data = response.get_data()
         if not data:
             return []
@@ -190,8 +228,7 @@ class _Operation:
             body = json.loads(data)
         except ValueError:
             return [{"loc": [], "msg": f"the body is not {mimetype}"}]
-        if type(body) is list and key == self.success:
-            validator = self.listed.get(mimetype, validator)
+        validator = self.for_body(body, key, mimetype, validator)
         fast = self.fast.get(id(validator))
         if fast is not None and fast(body):
             return []
@@ -201,6 +238,16 @@ class _Operation:
                 validator.iter_errors(body), key=lambda e: list(map(str, e.path))
             )
         ]
+
+    def for_body(
+        self, body: t.Any, key: str, mimetype: str, validator: Validator
+    ) -> Validator:
+        """The validator of a body of the response ``key``: a list as the
+        success body is checked item by item when the method's records say
+        its items are formatted one by one."""
+        if type(body) is list and key == self.success:
+            return self.listed.get(mimetype, validator)
+        return validator
 
     def response_key(self, status: int) -> str | None:
         """The documented response a status answers with, or ``None``."""
@@ -213,27 +260,6 @@ class _Operation:
         if status >= 400 and "default" in responses:
             return "default"
         return None
-
-
-def _fast_check(schema: t.Any) -> t.Callable[[t.Any], bool] | None:
-    """jsonschema-rs's validity check of ``schema``, when it is installed
-    and takes the schema."""
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    try:
-        fast = jsonschema_rs.validator_for(dict(schema), validate_formats=False)
-    except Exception:  # A schema it does not take: jsonschema alone checks.
-        return None
-
-    def is_valid(body: t.Any) -> bool:
-        try:
-            return bool(fast.is_valid(body))
-        except Exception:  # A value it cannot read: jsonschema decides.
-            return False
-
-    return is_valid
 
 
 def _message(error: t.Any) -> str:

@@ -541,6 +541,34 @@ def test_main_serves_on_loopback_port_5000(
     assert "cats-api-token" in capsys.readouterr().out
 
 
+def test_cats_writes_are_limited_when_asked(tmp_path: t.Any) -> None:
+    app = create_app(
+        {"CATS_API_TOKEN": TOKEN, "TESTING": True, "CATS_WRITE_LIMIT": "2/minute"},
+        instance_path=str(tmp_path / "instance"),
+    )
+    try:
+        client = app.test_client()
+        add(client)
+        add(client, name="Felix")
+        refused = client.post("/cats", json=TOM, headers=AUTH)
+        assert refused.status_code == 429
+        assert refused.json == {"message": "2 per 1 minute"}
+        assert 1 <= int(refused.headers["Retry-After"]) <= 61
+        # Reads are not limited; nothing was written by the refused POST.
+        assert [cat["name"] for cat in client.get("/cats").json] == ["Tom", "Felix"]
+        paths = client.get("/openapi.json").json["paths"]
+        assert "429" in paths["/cats"]["post"]["responses"]
+        assert "429" in paths["/cats/{cat_id}"]["delete"]["responses"]
+        assert "429" not in paths["/cats"]["get"]["responses"]
+    finally:
+        repository_of(app).close()
+
+
+def test_cats_writes_are_not_limited_by_default(cats: FlaskClient) -> None:
+    for n in range(30):
+        add(cats, name=f"cat {n}")
+
+
 # -- the cats API over real HTTP -----------------------------------------------
 
 

@@ -400,3 +400,94 @@ def test_asked_for_without_jsonschema_names_the_extra(
         assert not Api(other).validates_responses(other)
     finally:
         responses._validation_installed.cache_clear()
+
+
+class _NoParsing:
+    """Stands in for the json module of flask_resources.validation: the
+    body must not be parsed."""
+
+    @staticmethod
+    def loads(data: t.Any) -> t.NoReturn:
+        raise AssertionError("the body was parsed back")
+
+
+def test_a_fitting_structure_is_not_parsed_back(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("jsonschema_rs", reason="needs the 'speed' extra")
+    from flask_resources import validation
+
+    class Cats(Resource):
+        @marshal_with(CAT)
+        def get(self) -> t.Any:
+            return [{"id": n, "name": f"cat {n}"} for n in range(3)]
+
+    make(app, Cats)
+    monkeypatch.setattr(validation, "json", _NoParsing)
+    assert len(app.test_client().get("/cats").get_json()) == 3
+
+
+def test_a_structure_that_does_not_fit_gives_the_body_errors(app: Flask) -> None:
+    # The quick check refuses; jsonschema words the body's errors.
+    class Cats(Resource):
+        @doc(responses={200: {"schema": CatSchema}})
+        def get(self) -> t.Any:
+            return [{"id": "1", "name": "Tom"}, {"id": 2}]
+
+    make(app, Cats)
+    with pytest.raises(ResponseValidationError) as info:
+        app.test_client().get("/cats")
+    assert info.value.errors == [{"loc": [], "msg": "is not of type 'object'"}]
+
+
+def test_a_body_changed_after_rendering_is_the_one_checked(app: Flask) -> None:
+    class Cats(Resource):
+        @marshal_with(CatSchema)
+        def get(self) -> t.Any:
+            return {"id": 1, "name": "Tom"}
+
+    make(app, Cats)
+
+    @app.after_request
+    def rewrite(response: t.Any) -> t.Any:
+        response.set_data(b'{"id": 1}\n')
+        return response
+
+    with pytest.raises(ResponseValidationError, match="missing required 'name'"):
+        app.test_client().get("/cats")
+
+
+def test_an_encoder_class_writes_the_body_that_is_checked(app: Flask) -> None:
+    import json
+
+    class DropNames(json.JSONEncoder):
+        def encode(self, o: t.Any) -> str:
+            return super().encode({k: v for k, v in o.items() if k != "name"})
+
+    app.config["RESTFUL_JSON"] = {"cls": DropNames}
+
+    class Cats(Resource):
+        @marshal_with(CatSchema)
+        def get(self) -> t.Any:
+            return {"id": 1, "name": "Tom"}
+
+    make(app, Cats)
+    with pytest.raises(ResponseValidationError, match="missing required 'name'"):
+        app.test_client().get("/cats")
+
+
+def test_a_structure_json_cannot_hold_is_checked_as_written(app: Flask) -> None:
+    # The encoder's default writes the date as a string, which the
+    # document allows; the date object itself is not a string.
+    import datetime
+
+    app.config["RESTFUL_JSON"] = {"default": str}
+
+    class Cats(Resource):
+        @doc(responses={200: {"schema": CatSchema}})
+        def get(self) -> t.Any:
+            return {"id": 1, "name": datetime.date(2020, 1, 2)}
+
+    make(app, Cats)
+    response = app.test_client().get("/cats")
+    assert response.get_json() == {"id": 1, "name": "2020-01-02"}

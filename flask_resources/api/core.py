@@ -77,7 +77,7 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         bound to (off by default).
     :param validate_responses: check every response of the Api's resources
         against the JSON Schema its OpenAPI document gives it (see
-        :doc:`/guide/contract`); ``None`` leaves it to the
+        :doc:`/guide/testing`); ``None`` leaves it to the
         ``RESOURCES_VALIDATE_RESPONSES`` config key, then to ``app.testing``.
         Needs the ``validation`` extra.
 

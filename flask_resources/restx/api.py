@@ -19,6 +19,7 @@ from ..api import _propagate_exceptions
 from ..negotiation import JSON_MEDIATYPE
 from ..operations import Operation
 from ..resource import Resource as _CoreResource
+from ..typing import Representation
 from ._doc import DocMixin, route_doc
 from .errors import abort
 from .namespace import Namespace, ResourceRoute
@@ -129,6 +130,10 @@ class Api(SwaggerMixin, DocMixin, _CoreApi):
     #: The realm of the ``WWW-Authenticate: Basic`` challenge, as
     #: Flask-RESTX names it.
     default_realm: t.ClassVar[str] = "flask-restx"
+    json_representations: t.ClassVar[tuple[Representation, ...]] = (
+        *_CoreApi.json_representations,
+        output_json,
+    )
 
     def __init__(
         self,

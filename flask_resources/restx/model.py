@@ -10,6 +10,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 
+from .._fastcheck import fast_check
 from ..exceptions import FlaskResourcesError, abort
 from ..openapi.convert.fields import (
     DEFINITIONS,
@@ -215,7 +216,11 @@ class ModelBase:
                     or entry[1] is not format_checker
                 ):
                     validator = _build_validator(self, resolver, format_checker)
-                    is_valid = _fast_check(validator.schema, format_checker)
+                    # jsonschema-rs checks no formats: with a checker,
+                    # jsonschema alone decides.
+                    is_valid = (
+                        fast_check(validator.schema) if format_checker is None else None
+                    )
                     entry = (resolver, format_checker, validator, is_valid)
                     # Copy on write: readers never see a dict being changed.
                     # A few entries: one per Api (resolver) and checker.
@@ -448,56 +453,6 @@ def _build_validator(
         options["resolver"] = resolver
     validator: Validator = cls(document, **options)
     return validator
-
-
-def _fast_check(
-    schema: Mapping[str, t.Any], format_checker: t.Any
-) -> Callable[[t.Any], bool] | None:
-    """jsonschema-rs's ``is_valid`` for ``schema``, when it is installed
-    (the ``speed`` extra) and can stand in for jsonschema: formats are not
-    checked and every reference points inside the schema.
-
-    It only answers "valid" fast; a payload it refuses is checked again by
-    jsonschema, whose errors are the ones reported, and which has the last
-    word. Checking a valid payload so takes about a hundredth of the time.
-    """
-    if format_checker is not None or not _local_refs_only(schema):
-        return None
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    try:
-        fast = jsonschema_rs.validator_for(dict(schema), validate_formats=False)
-    except Exception:  # a schema it does not take: jsonschema alone checks
-        return None
-
-    def is_valid(data: t.Any) -> bool:
-        try:
-            return bool(fast.is_valid(data))
-        except Exception:  # a value it cannot read: jsonschema decides
-            return False
-
-    return is_valid
-
-
-def _local_refs_only(schema: t.Any) -> bool:
-    """Whether every reference in ``schema`` is to a part of it."""
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            for key, value in node.items():
-                if key in ("$dynamicRef", "$recursiveRef", "$id"):
-                    return False
-                if key == "$ref" and not (
-                    isinstance(value, str) and value.startswith("#")
-                ):
-                    return False
-                stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)
-    return True
 
 
 def _referenced(schema: t.Any, related: Mapping[str, t.Any]) -> Iterator[str]:

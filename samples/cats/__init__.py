@@ -21,16 +21,19 @@ import sqlalchemy as sa
 from flask import Flask
 
 from flask_resources import Api
+from flask_resources.ratelimit import api_limiter
 
 from .outage import is_unavailable, quiet_outages, summary
 from .resources import (
     SECURITY_SCHEME,
     TOKEN_KEY,
+    WRITE_LIMIT_KEY,
     Cat,
     CatList,
     Live,
     Ready,
     database_unavailable,
+    limiter,
 )
 from .storage import CONNECT_TIMEOUT, STATEMENT_TIMEOUT, CatRepository, display_url
 
@@ -50,6 +53,8 @@ def create_app(
     reaches the database, and until then requests answer 503.
 
     ``DATABASE_URL`` (any SQLAlchemy URL), ``CATS_API_TOKEN``,
+    ``CATS_WRITE_LIMIT`` (each client's writes, ``"30 per minute"``; none
+    when unset), ``RATELIMIT_STORAGE_URI`` (where they are counted),
     ``DATABASE_CONNECT_TIMEOUT`` and ``DATABASE_STATEMENT_TIMEOUT`` (seconds)
     and ``CATS_CREATE_SCHEMA`` (``0`` when an operator runs ``flask --app
     samples.cats init-db`` instead, so the app's database user needs no
@@ -76,6 +81,9 @@ def create_app(
         not in ("0", "false", "no", "off"),
         # Bodies are a few hundred bytes; anything bigger is refused (413).
         MAX_CONTENT_LENGTH=16 * 1024,
+        CATS_WRITE_LIMIT=environ.get(WRITE_LIMIT_KEY) or None,
+        # Flask-Limiter's counters: memory:// counts per process.
+        RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or "memory://",
     )
     if config is not None:
         app.config.update(config)
@@ -139,6 +147,9 @@ def create_app(
     # Retry-After, in the API's JSON, instead of a 500.
     api.errorhandler(sa.exc.DBAPIError)(database_unavailable)
     api.errorhandler(sa.exc.TimeoutError)(database_unavailable)
+    # Writes over CATS_WRITE_LIMIT answer 429 with Retry-After.
+    limiter.init_app(app)
+    api_limiter(limiter, api)
     # The repository object is handed to each resource's constructor.
     kwargs = {"repository": repository}
     api.add_resource(CatList, "/cats", endpoint="cats", resource_class_kwargs=kwargs)

@@ -1,4 +1,5 @@
-"""The /cats resources and the Bearer token that guards their writes."""
+"""The /cats resources, the Bearer token that guards their writes and the
+rate limit on them."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import typing as t
 
 from flask import current_app, url_for
 from flask_httpauth import HTTPTokenAuth
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import ServiceUnavailable
 
 from flask_resources import Resource, abort, doc, marshal_with, use_args
 from flask_resources.auth import api_auth
 from flask_resources.conditional import check_preconditions, etag_for
 from flask_resources.pagination import paginate
+from flask_resources.ratelimit import api_limiter
 
 from .outage import is_unavailable
 from .schemas import CatSchema, cat_patch_schema
@@ -52,6 +56,31 @@ def verify_token(token: str) -> bool:
     return bool(expected) and matches
 
 
+#: The app config key (and environment variable) holding the limit on each
+#: client's writes, in Flask-Limiter's notation (``"30 per minute"``); no
+#: limit when it is not set, as in the tests.
+WRITE_LIMIT_KEY = "CATS_WRITE_LIMIT"
+
+#: Counts each client's writes (by address; behind a proxy, see the deploy
+#: guide) in the storage ``RATELIMIT_STORAGE_URI`` names: each process
+#: counts its own with the default ``memory://``. One over the limit is a
+#: 429 in the API's error format with ``Retry-After``, documented on each
+#: limited operation; ``create_app`` binds it to each app and Api.
+limiter = api_limiter(Limiter(get_remote_address))
+
+
+def _write_limit() -> str:
+    return str(current_app.config[WRITE_LIMIT_KEY])
+
+
+def _writes_unlimited() -> bool:
+    return not current_app.config.get(WRITE_LIMIT_KEY)
+
+
+#: The limit on writes, shared by a resource's write verbs.
+write_limit = limiter.limit(_write_limit, exempt_when=_writes_unlimited)
+
+
 #: Seconds a client is told to wait before retrying when the database is
 #: unavailable.
 RETRY_AFTER = 5
@@ -79,7 +108,8 @@ def _location(cat: CatRow) -> str:
 class CatList(Resource):
     """``/cats``: list the cats a page at a time, or add one."""
 
-    method_decorators = {"post": [auth.login_required]}
+    # The limit is outermost: a client guessing tokens is limited too.
+    method_decorators = {"post": [auth.login_required, write_limit]}
 
     def __init__(self, *, repository: CatRepository) -> None:
         self.repository = repository
@@ -113,9 +143,9 @@ class Cat(Resource):
 
     etag = True
     method_decorators = {
-        "put": [auth.login_required],
-        "patch": [auth.login_required],
-        "delete": [auth.login_required],
+        "put": [auth.login_required, write_limit],
+        "patch": [auth.login_required, write_limit],
+        "delete": [auth.login_required, write_limit],
     }
 
     def __init__(self, *, repository: CatRepository) -> None:

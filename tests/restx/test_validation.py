@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from threaded import run_in_threads
 from werkzeug.exceptions import BadRequest
 
+from flask_resources._fastcheck import fast_check
 from flask_resources.exceptions import FlaskResourcesError
 from flask_resources.restx import Api, Model, Resource, SchemaModel, fields, model
 
@@ -300,12 +301,13 @@ def test_jsonschema_has_the_last_word() -> None:
 
 def test_jsonschema_alone_checks_formats_and_outside_references() -> None:
     pytest.importorskip("jsonschema_rs", reason="needs the 'speed' extra")
-    schema = person_model().__schema__
-    assert model._fast_check(schema, None) is not None
-    assert model._fast_check(schema, jsonschema.FormatChecker()) is None
+    person = person_model()
+    assert fast_check(person.__schema__) is not None
+    assert person._validator(None, None)[1] is not None
+    assert person._validator(None, jsonschema.FormatChecker())[1] is None
     outside = {"type": "object", "properties": {"a": {"$ref": "http://x.test/a"}}}
-    assert model._fast_check(outside, None) is None
-    assert model._fast_check({"$id": "http://x.test/s", "type": "object"}, None) is None
+    assert fast_check(outside) is None
+    assert fast_check({"$id": "http://x.test/s", "type": "object"}) is None
 
 
 def test_without_jsonschema_rs_jsonschema_checks_alone(

@@ -1,0 +1,224 @@
+"""Run Flask-RESTful's own test suite against ``flask_resources``.
+
+Downloads the Flask-RESTful sdist of the pinned version (the latest release)
+from the package index (its tests ship in it), unpacks it under ``--cache``,
+and runs its tests with every ``flask_restful`` import answered by
+``flask_resources``. Nothing of Flask-RESTful's package is imported: only
+its ``tests/`` folder is used.
+
+    python benchmarks/restful_suite.py                      # the whole suite
+    python benchmarks/restful_suite.py --validate-responses # responses checked
+    python benchmarks/restful_suite.py test_fields.py -x
+    python benchmarks/restful_suite.py --real               # Flask-RESTful itself
+
+Needs ``pip install -e '.[test,validation]' mock six`` (``flask-restful``
+too for ``--real``). The suite was written for nose on Flask 1: the plugin
+this writes gives it ``nose.tools``' assertions from :mod:`unittest`, runs
+each check a nose generator test yields as a test of its own, and sets
+``flask.signals.signals_available`` (always true since Flask 2.3). What
+still fails, and why, is in docs/guide/migrating.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import typing as t
+from pathlib import Path
+
+PROJECT = "Flask-RESTful"
+VERSION = "0.3.10"
+
+#: A pytest plugin, written next to the unpacked tests: it maps
+#: ``flask_restful`` (and every ``flask_restful.x``) to the package under
+#: test and stands in for what nose and Flask 1 gave the suite. Written for
+#: this harness from what the tests use.
+ALIAS_PLUGIN = """
+import functools
+import importlib
+import importlib.abc
+import importlib.util
+import inspect
+import os
+import sys
+import types
+import unittest
+
+import flask.signals
+import pytest
+from flask import Flask
+
+OLD = "flask_restful"
+NEW = os.environ.get("RESTFUL_SUITE_TARGET", "flask_resources")
+
+
+class _Alias(importlib.abc.Loader):
+    def __init__(self, real):
+        self.real = real
+
+    def create_module(self, spec):
+        return importlib.import_module(self.real)
+
+    def exec_module(self, module):
+        pass
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name != OLD and not name.startswith(OLD + "."):
+            return None
+        real = NEW + name[len(OLD):]
+        if importlib.util.find_spec(real) is None:
+            return None
+        return importlib.util.spec_from_loader(name, _Alias(real))
+
+
+if NEW != OLD:
+    sys.meta_path.insert(0, _Finder())
+
+# nose: its SkipTest and the assertions of nose.tools, from unittest.
+_case = unittest.TestCase()
+_case.maxDiff = None
+_tools = types.ModuleType("nose.tools")
+for _name in ("equal", "equals", "true", "false", "raises", "in", "is_none"):
+    _method = "assert" + "".join(p.capitalize() for p in _name.split("_"))
+    if _name == "equals":
+        _method = "assertEqual"
+    setattr(_tools, "assert_" + _name, getattr(_case, _method))
+_nose = types.ModuleType("nose")
+_nose.SkipTest = unittest.SkipTest
+_nose.tools = _tools
+sys.modules.setdefault("nose", _nose)
+sys.modules.setdefault("nose.tools", _tools)
+
+# Flask 2.3 dropped the flag with the optional blinker: signals always work.
+if not hasattr(flask.signals, "signals_available"):
+    flask.signals.signals_available = True
+
+if os.environ.get("RESTFUL_SUITE_VALIDATE_RESPONSES"):
+    # --validate-responses: every app checks its responses against its
+    # OpenAPI document, as under app.testing.
+    from werkzeug.datastructures import ImmutableDict
+
+    Flask.default_config = ImmutableDict(
+        {**Flask.default_config, "RESOURCES_VALIDATE_RESPONSES": True}
+    )
+
+
+def _check(func, args):
+    func(*args)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector, name, obj):
+    # A nose generator test: each (check, *args) it yields is one test.
+    if not (
+        isinstance(collector, pytest.Module)
+        and collector.funcnamefilter(name)
+        and inspect.isgeneratorfunction(obj)
+    ):
+        return None
+    items = []
+    checks = obj()
+    while True:
+        try:
+            func, *args = next(checks)
+        except StopIteration:
+            break
+        except Exception as exc:
+            # The generator itself failed: one test that fails with it.
+            func, args = _raise, (exc,)
+            checks = iter(())
+        items.append(
+            pytest.Function.from_parent(
+                collector,
+                name=f"{name}[{len(items)}]",
+                callobj=functools.partial(_check, func, args),
+            )
+        )
+    return items
+
+
+def _raise(exc):
+    raise exc
+"""
+
+
+def unpack(cache: Path) -> Path:
+    """The unpacked sdist's folder, downloaded and unpacked on first use."""
+    root = cache / f"{PROJECT}-{VERSION}"
+    if (root / "tests").is_dir():
+        return root
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--dest",
+                tmp,
+                f"{PROJECT}=={VERSION}",
+            ],
+            check=True,
+        )
+        (archive,) = Path(tmp).glob("*.tar.gz")
+        with tarfile.open(archive) as tar:
+            tar.extractall(cache, filter="data")
+    return root
+
+
+def main(argv: t.Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "flask-resources-peer-suites",
+        help="where the sdist is unpacked (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="run against Flask-RESTful itself (pip install flask-restful)",
+    )
+    parser.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every response against the app's OpenAPI document"
+        " (RESOURCES_VALIDATE_RESPONSES = True in every app)",
+    )
+    options, pytest_args = parser.parse_known_args(argv)
+    root = unpack(options.cache)
+    env = dict(os.environ)
+    plugin_dir = root / "_alias"
+    plugin_dir.mkdir(exist_ok=True)
+    (plugin_dir / "restful_alias.py").write_text(ALIAS_PLUGIN)
+    # This checkout's package, not whichever is installed.
+    checkout = Path(__file__).resolve().parent.parent
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(plugin_dir), str(checkout), env.get("PYTHONPATH")])
+    )
+    if options.real:
+        env["RESTFUL_SUITE_TARGET"] = "flask_restful"
+    if options.validate_responses:
+        env["RESTFUL_SUITE_VALIDATE_RESPONSES"] = "1"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+    command += ["-p", "restful_alias", "-W", "ignore::DeprecationWarning"]
+    # The unpacked sdist also holds Flask-RESTful's package: keep it off
+    # the path (pytest's rootdir insertion); the tests folder is the cwd.
+    command += ["--rootdir", str(root / "tests"), "--import-mode=importlib"]
+    command += ["-c", os.devnull]
+    command += list(pytest_args) or [str(root / "tests")]
+    return subprocess.call(command, cwd=root / "tests", env=env)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
