@@ -12,6 +12,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from flask_resources import Resource, abort, doc, marshal_with, use_args
 from flask_resources.auth import api_auth
 from flask_resources.conditional import check_preconditions, etag_for
+from flask_resources.idempotency import idempotent
 from flask_resources.pagination import paginate
 
 from .outage import is_unavailable
@@ -79,7 +80,9 @@ def _location(cat: CatRow) -> str:
 class CatList(Resource):
     """``/cats``: list the cats a page at a time, or add one."""
 
-    method_decorators = {"post": [auth.login_required]}
+    # Authenticated first, then the Idempotency-Key looked up (the Api's
+    # store: samples.cats.idempotency.SQLStore).
+    method_decorators = {"post": [idempotent(), auth.login_required]}
 
     def __init__(self, *, repository: CatRepository) -> None:
         self.repository = repository
@@ -114,7 +117,9 @@ class Cat(Resource):
     etag = True
     method_decorators = {
         "put": [auth.login_required],
-        "patch": [auth.login_required],
+        # The key before the If-Match check: a retried PATCH that went
+        # through is replayed, not refused with 412.
+        "patch": [idempotent(), auth.login_required],
         "delete": [auth.login_required],
     }
 
