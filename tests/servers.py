@@ -385,3 +385,123 @@ def nginx(upstream: int, site: str = NGINX_SITE) -> t.Iterator[Process]:
         yield proxy
     finally:
         proxy.close()
+
+
+class RetriedLoad(t.NamedTuple):
+    """What a run of :func:`retrying_write_load` saw."""
+
+    #: The start of every name (and key) this run wrote.
+    prefix: str
+    #: Writes wanted: one key each.
+    keys: int
+    #: HTTP requests sent, first tries and retries.
+    requests: int
+    #: Retries: requests sent again with the key of one that failed.
+    retries: int
+    #: Key -> the id its 201 gave (first answer or replay).
+    created: dict[str, int]
+    #: 201s that were replays of an answer the client had not received.
+    replayed: int
+    #: Answers or failures that made a client retry, by kind.
+    failures: dict[str, int]
+    #: Calls made from the load at the given fractions (host kills).
+    kills: int
+
+    def summary(self, label: str, rows: t.Mapping[str, t.Any]) -> str:
+        """One line of figures; ``rows`` maps the names in the table."""
+        written = sum(1 for name in rows if name.startswith(self.prefix))
+        return (
+            f"{label}: {self.keys} keys, {self.requests} requests,"
+            f" {self.kills} kills, {self.retries} retries ({self.failures}),"
+            f" {self.replayed} replays, {len(self.created)} keys answered 201,"
+            f" {written} rows"
+        )
+
+
+def retrying_write_load(
+    ports: t.Sequence[int],
+    token: str,
+    *,
+    clients: int = 16,
+    writes: int = 30,
+    prefix: str = "",
+    events: t.Sequence[tuple[float, t.Callable[[], None]]] = (),
+    attempts: int = 50,
+) -> RetriedLoad:
+    """POST ``clients * writes`` cats from ``clients`` threads, each with an
+    ``Idempotency-Key``, spreading them over ``ports``; a request that gets
+    no answer, a 5xx or a 409 is sent again with the same key and body to
+    the next port, until it gets its 201 (or ``attempts`` run out). Each
+    ``(fraction, call)`` of ``events`` is called, in a thread of its own,
+    once that fraction of the writes is done."""
+    lock = threading.Lock()
+    created: dict[str, int] = {}
+    failures: dict[str, int] = {}
+    counts = {"requests": 0, "retries": 0, "replayed": 0, "done": 0}
+    total = clients * writes
+    marks = [(fraction, threading.Event(), call) for fraction, call in events]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def failed(kind: str) -> None:
+        with lock:
+            failures[kind] = failures.get(kind, 0) + 1
+
+    def client(number: int) -> None:
+        for index in range(writes):
+            key = name = f"{prefix}c{number}-{index}"
+            body = json.dumps({"name": name, "age": index % 20}).encode()
+            keyed = {**headers, "Idempotency-Key": f'"{key}"'}
+            for attempt in range(attempts):
+                port = ports[(number + index + attempt) % len(ports)]
+                with lock:
+                    counts["requests"] += 1
+                    counts["retries"] += attempt > 0
+                try:
+                    reply = request(port, "POST", "/cats", body, keyed, timeout=60)
+                except (OSError, http.client.HTTPException):
+                    failed("no answer")
+                else:
+                    if reply.status == 201:
+                        assert reply.body["name"] == name
+                        with lock:
+                            created[key] = reply.body["id"]
+                            counts["replayed"] += (
+                                reply.headers.get("Idempotent-Replayed") == "true"
+                            )
+                        break
+                    assert reply.status in (409, 503), (reply.status, reply.body)
+                    failed(str(reply.status))
+                # A client backs off a little before it tries again.
+                time.sleep(min(0.05 * (attempt + 1), 0.5))
+            with lock:
+                counts["done"] += 1
+                for fraction, event, _ in marks:
+                    if counts["done"] >= fraction * total:
+                        event.set()
+
+    def at(event: threading.Event, call: t.Callable[[], None]) -> None:
+        event.wait()
+        call()
+
+    callers = [
+        threading.Thread(target=at, args=(event, call)) for _, event, call in marks
+    ]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in [*callers, *threads]:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for _, event, _ in marks:
+        event.set()
+    for thread in callers:
+        thread.join()
+    return RetriedLoad(
+        prefix,
+        total,
+        counts["requests"],
+        counts["retries"],
+        created,
+        counts["replayed"],
+        failures,
+        len(marks),
+    )

@@ -22,7 +22,14 @@ psycopg = pytest.importorskip("psycopg", reason="psycopg is in the test extra")
 
 import test_samples_postgres  # noqa: E402
 from flask import Flask  # noqa: E402
-from servers import free_port, gunicorn, request, write_load  # noqa: E402
+from servers import (  # noqa: E402
+    free_port,
+    gunicorn,
+    request,
+    retrying_write_load,
+    worker_pids,
+    write_load,
+)
 from test_production import (  # noqa: E402
     AUTH,
     GUNICORN_CONF,
@@ -437,3 +444,61 @@ def test_gunicorn_starts_while_the_database_is_down(
     finally:
         if not os.path.exists(os.path.join(postgres.data, "postmaster.pid")):
             postgres.start()
+
+
+# -- retries with an Idempotency-Key ------------------------------------------
+
+
+@pytest.mark.servers
+def test_two_hosts_killed_clients_retry_with_idempotency_keys(
+    database_url: str,
+) -> None:
+    """As test_two_hosts_on_one_database_one_killed, but each client sends
+    every POST with an Idempotency-Key and retries it on the other host
+    when it gets no answer (or a 409 or 503). One host is killed outright
+    at a quarter of the load, then a worker of the other at a half and at
+    three quarters: a write committed by a process killed before it
+    answered is replayed to the retry, so every key ends with exactly one
+    row, the one its 201 named."""
+    env = {"DATABASE_URL": database_url, "CATS_API_TOKEN": TOKEN}
+    options = ("-c", GUNICORN_CONF, "--workers", "2")
+    app = "samples.cats:create_app()"
+    with (
+        gunicorn(app, *options, env=env, cwd=ROOT) as first,
+        gunicorn(app, *options, env=env, cwd=ROOT) as second,
+    ):
+
+        def kill_first_host() -> None:
+            os.killpg(first.process.pid, signal.SIGKILL)
+
+        def kill_a_worker_of_the_second() -> None:
+            os.kill(worker_pids(second.process.pid)[0], signal.SIGKILL)
+
+        started = time.monotonic()
+        load = retrying_write_load(
+            [first.port, second.port],
+            TOKEN,
+            prefix="k",
+            events=[
+                (0.25, kill_first_host),
+                (0.5, kill_a_worker_of_the_second),
+                (0.75, kill_a_worker_of_the_second),
+            ],
+        )
+        took = time.monotonic() - started
+        rows = rows_of(database_url)
+        label = "two hosts, retries with Idempotency-Key, 3 kills"
+        print(f"{load.summary(label, rows)} in {took:.1f} s")
+        # None lost: every key got its 201, under the id of its one row.
+        assert len(load.created) == load.keys
+        for key, cat_id in load.created.items():
+            assert rows.get(key) == [cat_id], key
+        # None duplicated: rows == distinct keys.
+        written = [name for name in rows if name.startswith(load.prefix)]
+        assert len(written) == load.keys
+        assert all(len(ids) == 1 for ids in rows.values())
+        # The kills did make clients retry.
+        assert load.retries > 0
+        with psycopg.connect(plain_url(database_url)) as db:
+            (answers,) = db.execute("SELECT count(*) FROM idempotency_keys").fetchone()
+        assert answers == load.keys

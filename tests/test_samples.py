@@ -21,6 +21,7 @@ ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:
     sys.path.append(ROOT)
 
+import cats_idempotency  # noqa: E402
 from servers import waitress_server  # noqa: E402
 
 import samples.cats.__main__ as cats_main  # noqa: E402
@@ -935,3 +936,30 @@ def test_pets_openapi_document(pets: FlaskClient) -> None:
     get = spec["paths"]["/pets"]["get"]
     assert [p["name"] for p in get["parameters"]] == ["tag", "limit"]
     assert pets.get("/docs").status_code == 200
+
+
+# -- Idempotency-Key, on SQLite (tests/cats_idempotency.py) ---------------------
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        cats_idempotency.check_post_is_replayed,
+        cats_idempotency.check_patch_with_if_match_is_replayed,
+        cats_idempotency.check_errors_are_not_kept,
+        cats_idempotency.check_threads_write_each_key_once,
+        cats_idempotency.check_answers_expire,
+    ],
+)
+def test_idempotency_key(cats_app: Flask, check: t.Callable[[Flask], None]) -> None:
+    check(cats_app)
+
+
+def test_idempotency_key_in_the_document(cats: FlaskClient) -> None:
+    pytest.importorskip("apispec", reason="apispec is in the openapi extra")
+    paths = cats.get("/openapi.json").json["paths"]
+    for path, verb in (("/cats", "post"), ("/cats/{cat_id}", "patch")):
+        operation = paths[path][verb]
+        names = [parameter["name"] for parameter in operation["parameters"]]
+        assert "Idempotency-Key" in names
+        assert {"409", "422"} <= set(operation["responses"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import itertools
 import os
 import pathlib
@@ -36,7 +37,10 @@ ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:
     sys.path.append(ROOT)
 
+import cats_idempotency  # noqa: E402
+
 from samples.cats import create_app, repository_of  # noqa: E402
+from samples.cats.idempotency import _lock_key  # noqa: E402
 from samples.cats.storage import MAX_ID  # noqa: E402
 
 TOKEN = "test-token"
@@ -453,3 +457,54 @@ def test_write_refused_at_commit_is_rolled_back(
     assert table(cats_app) == before
     assert cats.get("/cats/1").json == {"id": 1, **TOM}
     assert cats.patch("/cats/1", json={"age": 5}, headers=AUTH).status_code == 200
+
+
+# -- Idempotency-Key (tests/cats_idempotency.py) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        cats_idempotency.check_post_is_replayed,
+        cats_idempotency.check_patch_with_if_match_is_replayed,
+        cats_idempotency.check_errors_are_not_kept,
+        cats_idempotency.check_threads_write_each_key_once,
+        cats_idempotency.check_answers_expire,
+    ],
+)
+def test_idempotency_key(cats_app: Flask, check: t.Callable[[Flask], None]) -> None:
+    check(cats_app)
+
+
+def test_key_held_by_another_host_is_409(
+    cats: FlaskClient, cats_app: Flask, database_url: str
+) -> None:
+    """A request of another process holds the key (its advisory lock): 409,
+    nothing written; once it is gone, the key runs."""
+    scope = hashlib.sha256(b"authorization:" + AUTH["Authorization"].encode())
+    lock = _lock_key(scope.hexdigest(), "busy")
+    with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as db:
+        db.execute("SELECT pg_advisory_lock(%s)", (lock,))
+        resp = cats.post("/cats", json=TOM, headers=cats_idempotency.with_key("busy"))
+        assert resp.status_code == 409
+        assert table(cats_app) == []
+        db.execute("SELECT pg_advisory_unlock(%s)", (lock,))
+    resp = cats.post("/cats", json=TOM, headers=cats_idempotency.with_key("busy"))
+    assert resp.status_code == 201
+    assert cats_idempotency.counts(cats_app) == (1, 1)
+
+
+def test_write_refused_at_commit_keeps_no_answer(
+    cats: FlaskClient, cats_app: Flask, database_url: str
+) -> None:
+    """The answer is committed with the write: when the COMMIT fails, neither
+    is kept, and the retry runs again rather than replaying a 201."""
+    cats_app.config["TESTING"] = False
+    with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as db:
+        db.execute(REFUSE_TEST_NAME)
+    headers = cats_idempotency.with_key("refused")
+    for _ in range(2):
+        resp = cats.post("/cats", json={"name": "Refused"}, headers=headers)
+        assert resp.status_code == 500
+        assert "Idempotent-Replayed" not in resp.headers
+    assert cats_idempotency.counts(cats_app) == (0, 0)

@@ -22,6 +22,7 @@ from .spec import SpecMixin
 
 if t.TYPE_CHECKING:
     from ..browsable import BrowsableAPI
+    from ..idempotency import IdempotencyStore
     from ..operations import Operation
     from ..pagination import PageOptions
 
@@ -80,10 +81,14 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         :doc:`/guide/testing`); ``None`` leaves it to the
         ``RESOURCES_VALIDATE_RESPONSES`` config key, then to ``app.testing``.
         Needs the ``validation`` extra.
+    :param idempotency_store: where
+        :func:`~flask_resources.idempotency.idempotent` keeps the answers of
+        this Api's resources when it is not given a store; ``None`` for one
+        :class:`~flask_resources.idempotency.MemoryStore` per app.
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
-        ``validate_responses``.
+        ``validate_responses``, ``idempotency_store``.
     """
 
     def __init__(
@@ -110,6 +115,7 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         parsers: Mapping[str, Parser] | None = None,
         browsable: bool | None = None,
         validate_responses: bool | None = None,
+        idempotency_store: IdempotencyStore | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
@@ -174,6 +180,9 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         #: Whether responses are checked against the document; ``None``
         #: leaves it to the app (see :meth:`validates_responses`).
         self.validate_responses = validate_responses
+        #: Where idempotent() keeps answers by default; see
+        #: :mod:`flask_resources.idempotency`.
+        self.idempotency_store = idempotency_store
         #: The renderer of the HTML pages, once the Api is browsable.
         self.browsable_renderer: BrowsableAPI | None = None
         # The full endpoint of the root listing on each app.

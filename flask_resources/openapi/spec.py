@@ -25,6 +25,7 @@ from ..conditional import verb_operation
 from ..errors import ERROR_FORMAT_KEY, PROBLEM_MEDIATYPE, error_body_schema
 from ..exceptions import OpenAPIError
 from ..fields import Raw
+from ..idempotency import operation_parameters
 from ..negotiation import HTML_MEDIATYPE
 from ..operations import (
     Arguments,
@@ -297,6 +298,10 @@ class _Builder:
             # ETag/If-Match headers and 304/412/428 for what the resource
             # opted into (flask_resources.conditional).
             record = record.merged(verb_operation(verb, conditional))
+        idempotency = record.extensions.get("idempotency")
+        if idempotency:
+            # The Idempotency-Key header and its 409/422 answers.
+            record = record.merged(operation_parameters(idempotency))
         self.add_security_schemes(record.extensions.get("security_schemes"))
         operation: dict[str, t.Any] = {
             "operationId": self.operation_id(record, verb, rule.endpoint, resource),

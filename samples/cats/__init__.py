@@ -23,6 +23,7 @@ from flask import Flask
 from flask_resources import Api
 from flask_resources.ratelimit import api_limiter
 
+from .idempotency import SQLStore, close_request_transaction
 from .outage import is_unavailable, quiet_outages, summary
 from .resources import (
     SECURITY_SCHEME,
@@ -123,6 +124,7 @@ def create_app(
     # its pooled connections rather than leaving them to the garbage
     # collector, which warns about each one on Python 3.13.
     weakref.finalize(app, repository.close)
+    app.teardown_request(close_request_transaction)
     app.cli.add_command(init_db)
 
     api = Api(
@@ -135,6 +137,9 @@ def create_app(
         # The document and the docs page need the openapi and docs extras.
         openapi_url="/openapi.json" if _has_openapi_extras() else None,
         docs_url="/docs" if _has_openapi_extras() else None,
+        # POST /cats and PATCH /cats/<id> take an Idempotency-Key: the
+        # answer is committed with the write, so a retry is replayed.
+        idempotency_store=SQLStore(repository),
         security_schemes={
             SECURITY_SCHEME: {
                 "type": "http",

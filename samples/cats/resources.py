@@ -15,6 +15,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from flask_resources import Resource, abort, doc, marshal_with, use_args
 from flask_resources.auth import api_auth
 from flask_resources.conditional import check_preconditions, etag_for
+from flask_resources.idempotency import idempotent
 from flask_resources.pagination import paginate
 from flask_resources.ratelimit import api_limiter
 
@@ -108,8 +109,10 @@ def _location(cat: CatRow) -> str:
 class CatList(Resource):
     """``/cats``: list the cats a page at a time, or add one."""
 
-    # The limit is outermost: a client guessing tokens is limited too.
-    method_decorators = {"post": [auth.login_required, write_limit]}
+    # Applied in order, the last outermost: the write limit first (a client
+    # guessing tokens is limited too), then authentication, then the
+    # Idempotency-Key looked up (the Api's store: samples.cats.idempotency.SQLStore).
+    method_decorators = {"post": [idempotent(), auth.login_required, write_limit]}
 
     def __init__(self, *, repository: CatRepository) -> None:
         self.repository = repository
@@ -144,7 +147,9 @@ class Cat(Resource):
     etag = True
     method_decorators = {
         "put": [auth.login_required, write_limit],
-        "patch": [auth.login_required, write_limit],
+        # The key before the If-Match check: a retried PATCH that went
+        # through is replayed, not refused with 412.
+        "patch": [idempotent(), auth.login_required, write_limit],
         "delete": [auth.login_required, write_limit],
     }
 

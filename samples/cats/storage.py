@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
 import os
@@ -12,6 +13,7 @@ import typing as t
 from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -34,6 +36,24 @@ cats = sa.Table(
     # AUTOINCREMENT: an id is never handed out again after its cat is deleted,
     # so an old URL cannot start naming another cat.
     sqlite_autoincrement=True,
+)
+
+#: The answers to writes sent with an ``Idempotency-Key``, committed in the
+#: write's own transaction (see :mod:`samples.cats.idempotency`).
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    # A hash of the client (flask_resources.idempotency scopes keys by it).
+    sa.Column("scope", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    # A hash of the request: the same key with another request is a 422.
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    # The answer's headers as a JSON list of [name, value] pairs.
+    sa.Column("headers", sa.Text, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    # Seconds since the epoch: old answers are deleted by expire().
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
 )
 
 #: Keys are signed 64-bit integers; a larger id in a URL names no cat, and
@@ -244,10 +264,11 @@ class CatRepository:
                         conn.execute(
                             sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK))
                         )
-                    if sa.inspect(conn).has_table(cats.name):
-                        return False
+                    existed = sa.inspect(conn).has_table(cats.name)
+                    # Every table: an older database gets the ones added
+                    # since (idempotency_keys).
                     metadata.create_all(conn)
-                    return True
+                    return not existed
         except sa.exc.DBAPIError:
             if dialect in ("sqlite", "postgresql") or not self._has_table():
                 raise
@@ -275,10 +296,20 @@ class CatRepository:
         with self.engine.connect() as conn:
             return self._get(conn, cat_id)
 
+    def transaction(self) -> t.ContextManager[sa.Connection]:
+        """A connection in a transaction for one write: the current
+        request's, when an idempotent request opened one (committed with
+        its answer, see :mod:`samples.cats.idempotency`), else a new one
+        committed on leaving the block."""
+        shared = request_transaction(self.engine)
+        if shared is not None:
+            return contextlib.nullcontext(shared)
+        return self.engine.begin()
+
     def add(self, values: Mapping[str, t.Any]) -> CatRow:
         """Insert a cat and return it with its new id."""
         self.ensure_schema()
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             result = conn.execute(cats.insert().values(**values))
             (cat_id,) = result.inserted_primary_key or (None,)
             cat = self._get(conn, t.cast(int, cat_id))
@@ -298,7 +329,7 @@ class CatRepository:
         if not 0 < cat_id <= MAX_ID:
             return None
         self.ensure_schema()
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             if check is not None and not self._check(conn, cat_id, check):
                 return None
             if values:
@@ -319,7 +350,7 @@ class CatRepository:
         if not 0 < cat_id <= MAX_ID:
             return False
         self.ensure_schema()
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             if check is not None and not self._check(conn, cat_id, check):
                 return False
             result = conn.execute(cats.delete().where(cats.c.id == cat_id))
@@ -364,3 +395,18 @@ def _row(row: sa.RowMapping) -> CatRow:
         "age": row["age"],
         "born": row["born"],
     }
+
+
+#: Where an idempotent request keeps its open transaction, in ``flask.g``.
+REQUEST_TRANSACTION = "cats_request_transaction"
+
+
+def request_transaction(engine: sa.Engine) -> sa.Connection | None:
+    """The connection of the transaction the current request holds on
+    ``engine``, if it holds one."""
+    if not has_request_context():
+        return None
+    held: sa.Connection | None = g.get(REQUEST_TRANSACTION)
+    if held is None or held.engine is not engine:
+        return None
+    return held
