@@ -8,6 +8,7 @@ function, which must agree.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import sys
 import threading
@@ -781,3 +782,88 @@ def test_objects_missing_attributes(run: t.Callable[[t.Any, t.Any], t.Any]) -> N
     ]  # fmt: skip
     assert run(items, mfields) == expected
     assert [run(item, mfields) for item in items] == expected
+
+
+class Other:
+    """A second plain class, so that a list's items change type."""
+
+    def __init__(self, **attributes: t.Any) -> None:
+        self.__dict__.update(attributes)
+
+
+class Text(str):
+    """A str subclass: String outputs it as a plain str."""
+
+
+def test_items_of_changing_types(run: t.Callable[[t.Any, t.Any], t.Any]) -> None:
+    # The compiled loop remembers the last type read by attribute, and so
+    # does each written-out Nested; items of other types must still take
+    # their own path, in any order.
+    mfields = {
+        "id": fields.Integer,
+        "owner": fields.Nested({"name": fields.String}, allow_null=True),
+    }
+    items = [
+        Obj(id=1, owner=Obj(name="a")),
+        Obj(id=2, owner={"name": "b"}),
+        {"id": 3, "owner": Other(name="c")},
+        Other(id=4, owner=Obj(name="d")),
+        Obj(id=5, owner=None),
+        Obj(id=6, owner=Other(name="f")),
+        ["not", "an", "object"],
+        Obj(id=8, owner=Obj(name="h")),
+    ]
+    expected = [
+        {"id": 1, "owner": {"name": "a"}},
+        {"id": 2, "owner": {"name": "b"}},
+        {"id": 3, "owner": {"name": "c"}},
+        {"id": 4, "owner": {"name": "d"}},
+        {"id": 5, "owner": None},
+        {"id": 6, "owner": {"name": "f"}},
+        [{"id": 0, "owner": None}, {"id": 0, "owner": None}, {"id": 0, "owner": None}],
+        {"id": 8, "owner": {"name": "h"}},
+    ]
+    assert run(items, mfields) == expected
+
+
+def test_values_of_subtypes_are_converted(
+    run: t.Callable[[t.Any, t.Any], t.Any],
+) -> None:
+    # A value of exactly the output type is passed through; True for an
+    # Integer, or 3 for a Float, must still be converted. Compared as JSON,
+    # since True == 1 and 3 == 3.0.
+    mfields = {
+        "flag_as_int": fields.Integer(attribute="flag"),
+        "int_as_float": fields.Float(attribute="n"),
+        "int_as_bool": fields.Boolean(attribute="n"),
+        "float_as_int": fields.Integer(attribute="x"),
+        "text": fields.String,
+        "ints": fields.List(fields.Integer),
+        "floats": fields.List(fields.Float),
+        "texts": fields.List(fields.String),
+    }
+    data = Obj(
+        flag=True,
+        n=3,
+        x=2.5,
+        text=Text("t"),
+        ints=[True, 2, 3.9, None],
+        floats=[1, 2.5, False],
+        texts=[Text("a"), "b", 3, None],
+    )
+    result = run([data, data], mfields)
+    assert json.dumps(result[0]) == json.dumps(
+        {
+            "flag_as_int": 1,
+            "int_as_float": 3.0,
+            "int_as_bool": True,
+            "float_as_int": 2,
+            "text": "t",
+            "ints": [1, 2, 3, 0],
+            "floats": [1.0, 2.5, 0.0],
+            "texts": ["a", "b", "3", None],
+        }
+    )
+    assert result[1] == result[0]
+    assert all(type(text) is str for text in result[0]["texts"][:3])
+    assert type(result[0]["text"]) is str
