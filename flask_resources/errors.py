@@ -20,7 +20,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
-from ._state import get_state
+from ._state import AppState, get_state
 from ._utils import current_flask_app, current_request
 from .exceptions import HTTPError
 
@@ -54,6 +54,9 @@ def owning_api(e: BaseException) -> Api | None:
         return state.endpoints.get(t.cast(str, rule.endpoint))
     if isinstance(e, MethodNotAllowed) and e.valid_methods:
         # The URL exists for other verbs: the owner is whoever routes those.
+        owner = _sole_owner(app, state, req.path, e.valid_methods)
+        if owner is not _UNKNOWN:
+            return t.cast("Api | None", owner)
         # Match again with the adapter Flask routed the request with.
         adapter = t.cast(t.Any, request_ctx)._get_current_object().url_adapter
         if adapter is None:
@@ -79,6 +82,48 @@ def owning_api(e: BaseException) -> Api | None:
         if api.catch_all_404s:
             return api
     return None
+
+
+_UNKNOWN = object()
+
+
+def _sole_owner(
+    app: Flask, state: AppState, path: str, methods: t.Iterable[str]
+) -> t.Any:
+    """The owner of a 405's URL when the rules say it without matching
+    again: ``_UNKNOWN`` if they do not.
+
+    The rules that could have routed the URL for another verb allow only
+    methods among the 405's, and their URLs start with the text before
+    their first variable. Grouped by owner (an Api or ``None``), that is
+    built once per set of methods; a request then tries each group's
+    starts at once. One group left is the owner; several, or a path whose
+    double slashes Werkzeug merges before matching, need matching again.
+    Flask accepts no new rule once the app has handled a request, which a
+    405 needs; a resource added to an Api later rebuilds it.
+    """
+    key = frozenset(methods)
+    cached = state.owners_by_methods.get(key)
+    if cached is None or cached[0] != len(state.endpoints):
+        groups: dict[Api | None, list[str]] = {}
+        for rule in app.url_map.iter_rules():
+            if rule.methods is not None and rule.methods <= key:
+                start = rule.rule.split("<", 1)[0]
+                groups.setdefault(state.endpoints.get(rule.endpoint), []).append(start)
+        cached = (
+            len(state.endpoints),
+            tuple((owner, tuple(starts)) for owner, starts in groups.items()),
+        )
+        state.owners_by_methods[key] = cached
+    if "//" in path:
+        return _UNKNOWN
+    found: t.Any = _UNKNOWN
+    for owner, starts in cached[1]:
+        if path.startswith(starts):
+            if found is not _UNKNOWN:
+                return _UNKNOWN
+            found = owner
+    return found
 
 
 def handle_exception(e: Exception) -> ResponseReturnValue:
