@@ -51,12 +51,12 @@ def owning_api(e: BaseException) -> Api | None:
     req = current_request()
     rule = req.url_rule
     if rule is not None:
-        return state.endpoints.get(t.cast(str, rule.endpoint))
+        return state.endpoints.get(rule.endpoint)
     if isinstance(e, MethodNotAllowed) and e.valid_methods:
         # The URL exists for other verbs: the owner is whoever routes those.
         owner = _sole_owner(app, state, req.path, e.valid_methods)
         if owner is not _UNKNOWN:
-            return t.cast("Api | None", owner)
+            return owner  # type: ignore[no-any-return]
         # Match again with the adapter Flask routed the request with.
         adapter = t.cast(t.Any, request_ctx)._get_current_object().url_adapter
         if adapter is None:
@@ -162,8 +162,9 @@ def describe(
     """
     if isinstance(e, HTTPException):
         code = e.code or 500
-        headers = Headers(e.get_headers())
-        headers.remove("Content-Type")
+        headers = Headers(
+            [item for item in e.get_headers() if item[0] != "Content-Type"]
+        )
         if isinstance(e, HTTPError):
             # An error raised without a body has no ``data`` attribute.
             if not include_message and not hasattr(e, "data"):
@@ -215,9 +216,11 @@ _ERROR_FORMATS = frozenset({"restful", "problem"})
 _PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance")
 
 
-def problem_format() -> bool:
-    """Whether the current app answers errors with problem details."""
-    value = current_app.config.get(ERROR_FORMAT_KEY) or "restful"
+def problem_format(app: Flask | None = None) -> bool:
+    """Whether the app (the current one by default) answers errors with
+    problem details."""
+    config = (app if app is not None else current_flask_app()).config
+    value = config.get(ERROR_FORMAT_KEY) or "restful"
     if value not in _ERROR_FORMATS:
         raise ValueError(f"{ERROR_FORMAT_KEY} is {value!r}, not 'restful' or 'problem'")
     return bool(value == "problem")
