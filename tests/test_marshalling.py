@@ -704,7 +704,7 @@ def test_compiled_cache_is_safe_under_threads() -> None:
 
 
 def test_marshal_with_compiles_at_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flask_resources.marshalling import cache
+    from flask_resources.marshalling import compiler
 
     compiled: list[object] = []
 
@@ -712,8 +712,8 @@ def test_marshal_with_compiles_at_first_call(monkeypatch: pytest.MonkeyPatch) ->
         compiled.append(fields_)
         return original(fields_, cells)
 
-    original = cache._compile
-    monkeypatch.setattr(cache, "_compile", counting_compile)
+    original = compiler._compile
+    monkeypatch.setattr(compiler, "_compile", counting_compile)
     item = {"a": fields.Integer}
     method = marshal_with(item)(lambda: {"a": "1"})
     assert compiled == []  # defining the resource compiles nothing
