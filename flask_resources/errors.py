@@ -30,7 +30,8 @@ if t.TYPE_CHECKING:
 
     from .api import Api
 
-_RULE_VARIABLES = re.compile(r"<[^>]*>")
+# A URL rule's variables; compiled by ``re`` at the first 404 that needs it.
+_RULE_VARIABLES = r"<[^>]*>"
 
 
 def register_handlers(app: Flask) -> None:
@@ -188,7 +189,7 @@ def describe(
 def help_on_404(message: str | None) -> str | None:
     """Append a "did you mean" hint naming routes close to the request path."""
     rules = {
-        _RULE_VARIABLES.sub("", rule.rule): rule.rule
+        re.sub(_RULE_VARIABLES, "", rule.rule): rule.rule
         for rule in current_app.url_map.iter_rules()
     }
     matches = difflib.get_close_matches(request.path, list(rules))
