@@ -636,3 +636,16 @@ def test_405_goes_to_the_owner_of_the_url(path: str, owner: str) -> None:
         if answered == "api" and resp.get_json() == {"other": True}:
             answered = "other"
         assert answered == owner, resp.data
+
+
+def test_405_for_a_value_no_converter_takes_is_the_apis() -> None:
+    # Werkzeug answers 405 before its int converter refuses the value; the
+    # only rule that could have routed the URL is the Api's, which answers.
+    app = Flask(__name__)
+    app.config["TESTING"] = False
+    Api(app).add_resource(Item, "/items/<int:item_id>")
+    resp = app.test_client().delete("/items/" + "9" * 5000)
+    assert resp.status_code == 405
+    assert resp.get_json() == {
+        "message": "The method is not allowed for the requested URL."
+    }
