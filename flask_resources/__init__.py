@@ -37,8 +37,6 @@ from .exceptions import HTTPError as HTTPError
 from .exceptions import RequestValidationError as RequestValidationError
 from .exceptions import ResponseValidationError as ResponseValidationError
 from .exceptions import abort as abort
-from .parsers import DEFAULT_PARSERS as DEFAULT_PARSERS
-from .parsers import parsed_body as parsed_body
 from .representations import DEFAULT_REPRESENTATIONS as DEFAULT_REPRESENTATIONS
 from .representations import output_json as output_json
 from .resource import Resource as Resource
@@ -87,6 +85,8 @@ if t.TYPE_CHECKING:
     from .marshalling import marshal_with as marshal_with
     from .marshalling import marshal_with_field as marshal_with_field
     from .operations import doc as doc
+    from .parsers import DEFAULT_PARSERS as DEFAULT_PARSERS
+    from .parsers import parsed_body as parsed_body
     from .schemas import use_args as use_args
     from .schemas import use_kwargs as use_kwargs
     from .utils import http_status_message as http_status_message
@@ -109,6 +109,8 @@ _LAZY = {
     "use_kwargs": ("schemas", "use_kwargs"),
     "http_status_message": ("utils", "http_status_message"),
     "unpack": ("utils", "unpack"),
+    "DEFAULT_PARSERS": ("parsers", "DEFAULT_PARSERS"),
+    "parsed_body": ("parsers", "parsed_body"),
 }
 
 

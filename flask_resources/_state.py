@@ -21,6 +21,13 @@ class AppState:
         self.endpoints: dict[str, Api] = {}
         #: Every Api bound to the app, in the order they were bound.
         self.apis: list[Api] = []
+        #: For a 405's set of allowed methods: the owner of each group of
+        #: rules that could have routed it, with the literal start of their
+        #: URLs, and the number of endpoints it was built with (see
+        #: :func:`flask_resources.errors.owning_api`).
+        self.owners_by_methods: dict[
+            frozenset[str], tuple[int, tuple[tuple[Api | None, tuple[str, ...]], ...]]
+        ] = {}
 
 
 def get_state(app: Flask) -> AppState | None:

@@ -20,7 +20,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
-from ._state import get_state
+from ._state import AppState, get_state
 from ._utils import current_flask_app, current_request
 from .exceptions import HTTPError
 
@@ -30,7 +30,8 @@ if t.TYPE_CHECKING:
 
     from .api import Api
 
-_RULE_VARIABLES = re.compile(r"<[^>]*>")
+# A URL rule's variables; compiled by ``re`` at the first 404 that needs it.
+_RULE_VARIABLES = r"<[^>]*>"
 
 
 def register_handlers(app: Flask) -> None:
@@ -51,9 +52,12 @@ def owning_api(e: BaseException) -> Api | None:
     req = current_request()
     rule = req.url_rule
     if rule is not None:
-        return state.endpoints.get(t.cast(str, rule.endpoint))
+        return state.endpoints.get(rule.endpoint)
     if isinstance(e, MethodNotAllowed) and e.valid_methods:
         # The URL exists for other verbs: the owner is whoever routes those.
+        owner = _sole_owner(app, state, req.path, e.valid_methods)
+        if owner is not _UNKNOWN:
+            return owner  # type: ignore[no-any-return]
         # Match again with the adapter Flask routed the request with.
         adapter = t.cast(t.Any, request_ctx)._get_current_object().url_adapter
         if adapter is None:
@@ -79,6 +83,48 @@ def owning_api(e: BaseException) -> Api | None:
         if api.catch_all_404s:
             return api
     return None
+
+
+_UNKNOWN = object()
+
+
+def _sole_owner(
+    app: Flask, state: AppState, path: str, methods: t.Iterable[str]
+) -> t.Any:
+    """The owner of a 405's URL when the rules say it without matching
+    again: ``_UNKNOWN`` if they do not.
+
+    The rules that could have routed the URL for another verb allow only
+    methods among the 405's, and their URLs start with the text before
+    their first variable. Grouped by owner (an Api or ``None``), that is
+    built once per set of methods; a request then tries each group's
+    starts at once. One group left is the owner; several, or a path whose
+    double slashes Werkzeug merges before matching, need matching again.
+    Flask accepts no new rule once the app has handled a request, which a
+    405 needs; a resource added to an Api later rebuilds it.
+    """
+    key = frozenset(methods)
+    cached = state.owners_by_methods.get(key)
+    if cached is None or cached[0] != len(state.endpoints):
+        groups: dict[Api | None, list[str]] = {}
+        for rule in app.url_map.iter_rules():
+            if rule.methods is not None and rule.methods <= key:
+                start = rule.rule.split("<", 1)[0]
+                groups.setdefault(state.endpoints.get(rule.endpoint), []).append(start)
+        cached = (
+            len(state.endpoints),
+            tuple((owner, tuple(starts)) for owner, starts in groups.items()),
+        )
+        state.owners_by_methods[key] = cached
+    if "//" in path:
+        return _UNKNOWN
+    found: t.Any = _UNKNOWN
+    for owner, starts in cached[1]:
+        if path.startswith(starts):
+            if found is not _UNKNOWN:
+                return _UNKNOWN
+            found = owner
+    return found
 
 
 def handle_exception(e: Exception) -> ResponseReturnValue:
@@ -117,8 +163,9 @@ def describe(
     """
     if isinstance(e, HTTPException):
         code = e.code or 500
-        headers = Headers(e.get_headers())
-        headers.remove("Content-Type")
+        headers = Headers(
+            [item for item in e.get_headers() if item[0] != "Content-Type"]
+        )
         if isinstance(e, HTTPError):
             # An error raised without a body has no ``data`` attribute.
             if not include_message and not hasattr(e, "data"):
@@ -142,7 +189,7 @@ def describe(
 def help_on_404(message: str | None) -> str | None:
     """Append a "did you mean" hint naming routes close to the request path."""
     rules = {
-        _RULE_VARIABLES.sub("", rule.rule): rule.rule
+        re.sub(_RULE_VARIABLES, "", rule.rule): rule.rule
         for rule in current_app.url_map.iter_rules()
     }
     matches = difflib.get_close_matches(request.path, list(rules))
@@ -170,9 +217,11 @@ _ERROR_FORMATS = frozenset({"restful", "problem"})
 _PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance")
 
 
-def problem_format() -> bool:
-    """Whether the current app answers errors with problem details."""
-    value = current_app.config.get(ERROR_FORMAT_KEY) or "restful"
+def problem_format(app: Flask | None = None) -> bool:
+    """Whether the app (the current one by default) answers errors with
+    problem details."""
+    config = (app if app is not None else current_flask_app()).config
+    value = config.get(ERROR_FORMAT_KEY) or "restful"
     if value not in _ERROR_FORMATS:
         raise ValueError(f"{ERROR_FORMAT_KEY} is {value!r}, not 'restful' or 'problem'")
     return bool(value == "problem")

@@ -11,10 +11,16 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from ._utils import current_flask_app, current_request, unpack
-from .conditional import WRITE_VERBS, VerbCheck, verb_check
 from .exceptions import FlaskResourcesError
 from .negotiation import best_match
 from .typing import Decorator, Parser, Representation
+
+if t.TYPE_CHECKING:
+    from .conditional import VerbCheck
+
+#: The verbs a ``current_etag``/``last_modified`` hook guards, in lower
+#: case: :data:`flask_resources.conditional.WRITE_METHODS`.
+WRITE_VERBS = frozenset({"put", "patch", "delete"})
 
 
 class Resource(MethodView):
@@ -82,7 +88,7 @@ class Resource(MethodView):
             # Media types are matched in lower case, as Werkzeug gives them.
             cls.parsers = {key.lower(): value for key, value in parsers.items()}
         cls._async_verbs = async_verbs(cls)
-        cls._verb_check = verb_check(cls)
+        cls._verb_check = _verb_check(cls)
 
     def dispatch_request(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """Call the method for the request's verb and return what it returns.
@@ -142,6 +148,17 @@ def render_own(
     resp: Response = representations[mediatype](data, code, headers)
     resp.headers["Content-Type"] = mediatype
     return resp
+
+
+def _verb_check(cls: type[t.Any]) -> VerbCheck | None:
+    """:func:`flask_resources.conditional.verb_check` for a class with a
+    precondition hook; the module is loaded only then (issue 24)."""
+    for hook in ("current_etag", "last_modified"):
+        if callable(getattr(cls, hook, None)):
+            from .conditional import verb_check
+
+            return verb_check(cls)
+    return None
 
 
 def async_verbs(view_class: type[View]) -> frozenset[str]:

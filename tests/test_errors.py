@@ -588,3 +588,68 @@ def test_translate_error_hook(app: Flask) -> None:
     resp = app.test_client().get("/fail")
     assert resp.status_code == 400
     assert resp.get_json() == {"message": "translated"}
+
+
+class Item(Resource):
+    def get(self, item_id: int) -> t.Any:
+        return {"id": item_id}
+
+
+@pytest.mark.parametrize(
+    ("path", "owner"),
+    [
+        ("/items/1", "api"),
+        ("/itemsx/1", "flask"),
+        ("/items/1/x", "other"),
+        ("/static/app.js", "flask"),
+        ("/static//app.js", "flask"),
+        ("/it/items/1", "api"),
+        ("/it//items/1", "flask"),  # matched again: Werkzeug redirects
+        ("/both/1", "api"),
+        ("/both/x", "flask"),
+    ],
+)
+def test_405_goes_to_the_owner_of_the_url(path: str, owner: str) -> None:
+    # Rules allowing the same methods, some with URLs starting alike: a
+    # 405 is answered by whoever routes the URL for its other verbs (an
+    # Api in JSON, Flask in HTML), which is found without matching again
+    # where the rules tell, and by matching again where they do not.
+    app = Flask(__name__)
+    app.config["TESTING"] = False
+    api = Api(app)
+    other = Api(app, prefix="/items/<int:item_id>")
+    api.add_resource(Item, "/items/<int:item_id>", "/it/items/<int:item_id>")
+    api.add_resource(Item, "/both/<int:item_id>", endpoint="both_items")
+    other.add_resource(Hello, "/x")
+    other.handle_error = lambda e: ({"other": True}, 405)  # type: ignore[method-assign,assignment,return-value]
+
+    @app.get("/itemsx/<int:item_id>")
+    def plain(item_id: int) -> str:
+        return "plain"
+
+    @app.get("/both/<name>")
+    def both(name: str) -> str:
+        return name
+
+    client = app.test_client()
+    for _ in range(2):  # built, then read from what the first one built
+        resp = client.delete(path)
+        assert resp.status_code == 405
+        assert "GET" in resp.headers.get("Allow", "GET")
+        answered = {"application/json": "api", "text/html": "flask"}[resp.mimetype]
+        if answered == "api" and resp.get_json() == {"other": True}:
+            answered = "other"
+        assert answered == owner, resp.data
+
+
+def test_405_for_a_value_no_converter_takes_is_the_apis() -> None:
+    # Werkzeug answers 405 before its int converter refuses the value; the
+    # only rule that could have routed the URL is the Api's, which answers.
+    app = Flask(__name__)
+    app.config["TESTING"] = False
+    Api(app).add_resource(Item, "/items/<int:item_id>")
+    resp = app.test_client().delete("/items/" + "9" * 5000)
+    assert resp.status_code == 405
+    assert resp.get_json() == {
+        "message": "The method is not allowed for the requested URL."
+    }

@@ -183,6 +183,8 @@ def test_import_leaves_records_pagination_and_libraries_for_later() -> None:
         "flask_resources.pagination",
         "flask_resources.schemas",
         "flask_resources.reqparse._plan",
+        "flask_resources.conditional",
+        "flask_resources.marshalling.compiler",
         "flask_resources.inputs",
         "flask_resources.openapi",
         "flask_resources.browsable",

@@ -8,6 +8,7 @@ function, which must agree.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import typing as t
 from collections import OrderedDict
@@ -676,7 +677,7 @@ def test_compiled_cache_is_safe_under_threads() -> None:
 
 
 def test_marshal_with_compiles_at_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flask_resources.marshalling import cache
+    from flask_resources.marshalling import compiler
 
     compiled: list[object] = []
 
@@ -684,8 +685,8 @@ def test_marshal_with_compiles_at_first_call(monkeypatch: pytest.MonkeyPatch) ->
         compiled.append(fields_)
         return original(fields_, cells)
 
-    original = cache._compile
-    monkeypatch.setattr(cache, "_compile", counting_compile)
+    original = compiler._compile
+    monkeypatch.setattr(compiler, "_compile", counting_compile)
     item = {"a": fields.Integer}
     method = marshal_with(item)(lambda: {"a": "1"})
     assert compiled == []  # defining the resource compiles nothing
@@ -754,3 +755,88 @@ def test_objects_missing_attributes(run: t.Callable[[t.Any, t.Any], t.Any]) -> N
     ]  # fmt: skip
     assert run(items, mfields) == expected
     assert [run(item, mfields) for item in items] == expected
+
+
+class Other:
+    """A second plain class, so that a list's items change type."""
+
+    def __init__(self, **attributes: t.Any) -> None:
+        self.__dict__.update(attributes)
+
+
+class Text(str):
+    """A str subclass: String outputs it as a plain str."""
+
+
+def test_items_of_changing_types(run: t.Callable[[t.Any, t.Any], t.Any]) -> None:
+    # The compiled loop remembers the last type read by attribute, and so
+    # does each written-out Nested; items of other types must still take
+    # their own path, in any order.
+    mfields = {
+        "id": fields.Integer,
+        "owner": fields.Nested({"name": fields.String}, allow_null=True),
+    }
+    items = [
+        Obj(id=1, owner=Obj(name="a")),
+        Obj(id=2, owner={"name": "b"}),
+        {"id": 3, "owner": Other(name="c")},
+        Other(id=4, owner=Obj(name="d")),
+        Obj(id=5, owner=None),
+        Obj(id=6, owner=Other(name="f")),
+        ["not", "an", "object"],
+        Obj(id=8, owner=Obj(name="h")),
+    ]
+    expected = [
+        {"id": 1, "owner": {"name": "a"}},
+        {"id": 2, "owner": {"name": "b"}},
+        {"id": 3, "owner": {"name": "c"}},
+        {"id": 4, "owner": {"name": "d"}},
+        {"id": 5, "owner": None},
+        {"id": 6, "owner": {"name": "f"}},
+        [{"id": 0, "owner": None}, {"id": 0, "owner": None}, {"id": 0, "owner": None}],
+        {"id": 8, "owner": {"name": "h"}},
+    ]
+    assert run(items, mfields) == expected
+
+
+def test_values_of_subtypes_are_converted(
+    run: t.Callable[[t.Any, t.Any], t.Any],
+) -> None:
+    # A value of exactly the output type is passed through; True for an
+    # Integer, or 3 for a Float, must still be converted. Compared as JSON,
+    # since True == 1 and 3 == 3.0.
+    mfields = {
+        "flag_as_int": fields.Integer(attribute="flag"),
+        "int_as_float": fields.Float(attribute="n"),
+        "int_as_bool": fields.Boolean(attribute="n"),
+        "float_as_int": fields.Integer(attribute="x"),
+        "text": fields.String,
+        "ints": fields.List(fields.Integer),
+        "floats": fields.List(fields.Float),
+        "texts": fields.List(fields.String),
+    }
+    data = Obj(
+        flag=True,
+        n=3,
+        x=2.5,
+        text=Text("t"),
+        ints=[True, 2, 3.9, None],
+        floats=[1, 2.5, False],
+        texts=[Text("a"), "b", 3, None],
+    )
+    result = run([data, data], mfields)
+    assert json.dumps(result[0]) == json.dumps(
+        {
+            "flag_as_int": 1,
+            "int_as_float": 3.0,
+            "int_as_bool": True,
+            "float_as_int": 2,
+            "text": "t",
+            "ints": [1, 2, 3, 0],
+            "floats": [1.0, 2.5, 0.0],
+            "texts": ["a", "b", "3", None],
+        }
+    )
+    assert result[1] == result[0]
+    assert all(type(text) is str for text in result[0]["texts"][:3])
+    assert type(result[0]["text"]) is str

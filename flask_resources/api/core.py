@@ -12,7 +12,6 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask.views import View
 
 from ..negotiation import JSON_MEDIATYPE
-from ..parsers import DEFAULT_PARSERS
 from ..representations import DEFAULT_REPRESENTATIONS, Representations
 from ..typing import Decorator, Parser, Representation
 from .errorhandling import ErrorMixin, ErrorTranslator
@@ -129,11 +128,13 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         #: Media type -> request body parser, read by
         #: :func:`~flask_resources.parsers.parsed_body`; a 415 lists the
         #: keys in this order.
+        if parsers is None:
+            # Loaded with the first Api, not with the package (issue 24).
+            from ..parsers import DEFAULT_PARSERS
+
+            parsers = DEFAULT_PARSERS
         self.parsers: dict[str, Parser] = {
-            mediatype.lower(): parser
-            for mediatype, parser in (
-                DEFAULT_PARSERS if parsers is None else parsers
-            ).items()
+            mediatype.lower(): parser for mediatype, parser in parsers.items()
         }
         self.urls: dict[str, str] = {}
         self.prefix = prefix

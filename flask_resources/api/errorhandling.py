@@ -149,7 +149,7 @@ class ErrorMixin(ApiBase):
             if message is None or isinstance(message, str):
                 data["message"] = errors.help_on_404(message)
 
-        problem = errors.problem_format()
+        problem = errors.problem_format(app)
         if problem:
             data = errors.problem_details(data, code)
         mediatype = self._error_mediatype()

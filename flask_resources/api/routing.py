@@ -17,7 +17,7 @@ from flask import url_for as flask_url_for
 from flask.sansio.blueprints import BlueprintSetupState
 from flask.views import View
 
-from .. import conditional, errors
+from .. import errors
 from .._state import AppState, create_state, get_state
 from ..negotiation import HTML_MEDIATYPE
 from ..resource import Resource, check_async_support
@@ -27,6 +27,7 @@ from .responses import check_response
 
 if t.TYPE_CHECKING:
     from ..browsable import BrowsableAPI
+    from ..conditional import Conditional
     from .core import Api
 
 
@@ -305,8 +306,10 @@ class RoutingMixin(ApiBase):
         view = self.output(view)
         # Decided here, once: resources that opt into nothing keep the bare
         # view and pay nothing per request.
-        settings = conditional.Conditional.of(resource, api_etag=self.etag)
+        settings = _conditional_settings(resource, api_etag=self.etag)
         if settings is not None:
+            from .. import conditional
+
             conditional.record(resource, settings)
             class_args, class_kwargs = registration.args, registration.kwargs
             view = conditional.conditional_view(
@@ -426,3 +429,23 @@ def _resource_view(
             return dispatch(*args, **kwargs)
 
     return view
+
+
+def _conditional_settings(
+    resource: type[t.Any], *, api_etag: bool
+) -> Conditional | None:
+    """:meth:`flask_resources.conditional.Conditional.of`, loading that
+    module only for a resource that may opt into something (issue 24)."""
+    etag = getattr(resource, "etag", None)
+    if not (
+        (etag if isinstance(etag, bool) else api_etag)
+        or getattr(resource, "require_if_match", False)
+        or any(
+            callable(getattr(resource, hook, None))
+            for hook in ("current_etag", "last_modified")
+        )
+    ):
+        return None
+    from ..conditional import Conditional
+
+    return Conditional.of(resource, api_etag=api_etag)

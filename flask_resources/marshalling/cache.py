@@ -7,7 +7,9 @@ import typing as t
 from collections.abc import Mapping
 
 from ..fields import FieldsMapping, List, Nested, Raw, marshal_slow
-from .compiler import Dump, _compile
+
+if t.TYPE_CHECKING:
+    from .compiler import Dump
 
 #: Entries by ``id()`` of their fields dict; each holds the dict, so the id
 #: cannot be reused while cached. Views run in threads: every operation on
@@ -34,6 +36,9 @@ class _Entry:
         return True
 
     def compile(self) -> Dump:
+        # Loaded at the first compile, not with the package (issue 24).
+        from .compiler import _compile
+
         self.run = _compile(self.fields, {})
         return self.run
 

@@ -108,6 +108,18 @@ _INLINE: dict[t.Any, str] = {
     Arbitrary.format: "str(_Decimal({}))",
 }
 
+#: For the inline formats above, the type whose instances they return
+#: unchanged: a value of exactly that type is output as it is, without the
+#: call. Only where the check costs less than the call: ``str(s)`` of a
+#: ``str`` is as cheap as the check, but not inside a list, where the check
+#: also saves the item's ``None`` and dict tests.
+_EXACT: dict[t.Any, str] = {
+    Integer.format: "_int",
+    Float.format: "_float",
+    Boolean.format: "_bool",
+}
+_EXACT_ITEM: dict[t.Any, str] = {**_EXACT, String.format: "_str"}
+
 
 class _Cell:
     """A compiled function, or a placeholder while its dict is compiled."""
@@ -141,11 +153,17 @@ class _Compiler:
             "_bad_fixed": _bad_fixed,
             "_rfc822": rfc822,
             "_dict": dict,
+            "_int": int,
+            "_float": float,
+            "_bool": bool,
+            "_str": str,
         }
         self.names: dict[int, str] = {}
         self.count = 0
         #: The variable holding the object read from.
         self.obj = "o"
+        #: Variables remembering a type, set to ``None`` on entry.
+        self.known: list[str] = []
 
     def bind(self, value: t.Any) -> str:
         """Put ``value`` in the namespace and return its name there."""
@@ -230,7 +248,7 @@ class _Compiler:
 
         Any other value goes to that function, as :meth:`nested_value` does.
         """
-        lines = []
+        lines = [f"{indent}tn = type(v)"]
         keyword = "if"
         if field.allow_null or field.default is not None:
             when_none = "None" if field.allow_null else self.const(field.default)
@@ -238,14 +256,21 @@ class _Compiler:
             keyword = "elif"
         saved, self.count = self.obj, self.count + 1
         self.obj = f"o{self.count}"
+        # The last type read by attribute here, as in a list's loop.
+        known = f"k{self.count}"
+        self.known.append(known)
         inner = indent + "    "
         # Inside fast code, the inner object's attributes are read fast too.
         attrs = _ATTRS_FAST if kind == _ATTRS_FAST else _ATTRS
-        for test, inner_kind in (
-            ("type(v) is _dict", _DICT),
-            ("_READS_ATTRS.get(type(v))", attrs),
+        for test, inner_kind, remember in (
+            ("tn is _dict", _DICT, []),
+            (
+                f"tn is {known} or _READS_ATTRS.get(tn)",
+                attrs,
+                [f"{inner}{known} = tn"],
+            ),
         ):
-            lines += [f"{indent}{keyword} {test}:", f"{inner}{self.obj} = v"]
+            lines += [f"{indent}{keyword} {test}:", *remember, f"{inner}{self.obj} = v"]
             display = self.emit_dict(
                 field.nested, inner_kind, "", lines, inner, frozenset()
             )
@@ -360,10 +385,19 @@ class _Compiler:
                 f"{indent}    {var} = {default}",
             ]
             if items is not None:
+                lines += [f"{indent}elif isinstance(v, _LTS):", f"{indent}    try:"]
+                if items == "x":
+                    lines.append(f"{indent}        {var} = list(v)")
+                else:
+                    # A loop rather than a comprehension: on Python 3.11 a
+                    # comprehension is a function made and called per list,
+                    # which costs more than formatting a short list.
+                    lines += [
+                        f"{indent}        {var} = []",
+                        f"{indent}        for x in v:",
+                        f"{indent}            {var}.append({items})",
+                    ]
                 lines += [
-                    f"{indent}elif isinstance(v, _LTS):",
-                    f"{indent}    try:",
-                    f"{indent}        {var} = {items}",
                     # A handler's own errors skip its sibling handlers.
                     f"{indent}    except _Fallback:",
                     f"{indent}        {var} = {slow}(v)",
@@ -388,7 +422,11 @@ class _Compiler:
                     lines.append(f"{indent}{var} = {value}")
                     return
                 convert = True
-                body.append(f"{inner}{var} = {default} if v is None else {formatted}")
+                value = f"{default} if v is None else {formatted}"
+                exact = _EXACT.get(cls.format)
+                if exact is not None:
+                    value = f"v if type(v) is {exact} else ({value})"
+                body.append(f"{inner}{var} = {value}")
         lines.append(f"{indent}try:")
         lines += body
         lines += self.handlers(path, convert, indent)
@@ -408,10 +446,12 @@ class _Compiler:
         return lines
 
     def list_items(self, field: List) -> tuple[str | None, bool]:
-        """Return a list expression over ``v`` for a List's items, if one fits.
+        """Return an expression over ``x`` for one item of a List, if one fits.
 
-        The second value tells whether the items are formatted inline, so
-        that their errors need converting.
+        It raises ``_Fallback`` for an item only the field's own code
+        handles. ``"x"`` means the items are output as they are. The second
+        value tells whether the items are formatted inline, so that their
+        errors need converting.
         """
         container = field.container.compiled_as(None)
         if container.attribute is not None:
@@ -419,23 +459,26 @@ class _Compiler:
         cls = type(container)
         if cls is Raw:
             if container.default is None:
-                return "list(v)", False
+                return "x", False
             default = self.const(container.default)
-            return f"[{default} if x is None else x for x in v]", False
+            return f"{default} if x is None else x", False
         if cls.output is Nested.output:
             assert isinstance(container, Nested)
-            value = self.nested_value(container, "x")
-            return f"[{value} for x in v]", False
+            return self.nested_value(container, "x"), False
         formatted = self.format_expr(container, "x")
         if formatted is None:
             return None, False
         default = self.const(container.default)
         # Flask-RESTful formats a dict item by looking up its index in it;
         # leave that odd case to the field's own code.
-        return (
-            f"[({default} if x is None else {formatted})"
-            " if not isinstance(x, _dict) else _fallback() for x in v]"
-        ), True
+        item = (
+            f"({default} if x is None else {formatted})"
+            " if not isinstance(x, _dict) else _fallback()"
+        )
+        exact = _EXACT_ITEM.get(cls.format) if cls.output is Raw.output else None
+        if exact is not None:
+            item = f"x if type(x) is {exact} else ({item})"
+        return item, True
 
 
 def _is_flat(fields: t.Any) -> bool:
@@ -479,29 +522,34 @@ def _compile(fields: FieldsMapping, cells: dict[int, _Cell]) -> Dump:
         # The same bodies again, inside the loop: a call per item costs
         # more than marshalling a small object (issue 15).
         "        out = []",
-        "        append = out.append",
+        # The last type read by attribute: the items of a list mostly share
+        # one, which then needs no look-up (issue 24).
+        "        known = None",
         "        for o in o:",
         "            tp = type(o)",
-        "            if tp is _dict:",
+        "            if tp is not known:",
+        "                if tp is _dict:",
     ]
-    display = compiler.emit_dict(fields, _DICT, "", lines, " " * 16, frozenset())
+    display = compiler.emit_dict(fields, _DICT, "", lines, " " * 20, frozenset())
     lines += [
-        f"                append({display})",
-        "                continue",
-        "            reads_attrs = _READS_ATTRS.get(tp)",
-        "            if reads_attrs is None:",
-        "                reads_attrs = _reads_attrs(tp)",
-        "            if reads_attrs:",
+        # ``out.append(...)`` rather than a saved bound method: Python 3.11
+        # and later run that call without a method object.
+        f"                    out.append({display})",
+        "                    continue",
+        "                reads_attrs = _READS_ATTRS.get(tp)",
+        "                if reads_attrs is None:",
+        "                    reads_attrs = _reads_attrs(tp)",
+        "                if not reads_attrs:",
+        "                    out.append(run(o))",
+        "                    continue",
+        "                known = tp",
     ]
-    compiler.emit_attrs(fields, lines, " " * 16, ("append({})", "continue"))
-    lines += [
-        "                continue",
-        "            else:",
-        "                append(run(o))",
-        "        return out",
-    ]
+    compiler.emit_attrs(fields, lines, " " * 12, ("out.append({})", "continue"))
+    lines += ["        return out"]
     display = compiler.emit_dict(fields, _ANY, "", lines, "    ", frozenset())
     lines.append(f"    return {display}")
+    if compiler.known:
+        lines.insert(1, f"    {' = '.join(compiler.known)} = None")
     source = "\n".join(lines)
     namespace = compiler.namespace
     exec(compile(source, f"<marshal {_describe(fields)}>", "exec"), namespace)

@@ -15,11 +15,12 @@ from werkzeug.sansio.response import Response
 from .._utils import is_pydantic_model, unpack
 from ..fields import FieldsMapping, Raw, make_field
 from .cache import _Entry, _get_dump
-from .compiler import Dump
 
 if t.TYPE_CHECKING:
     import marshmallow as ma
     import pydantic
+
+    from .compiler import Dump
 
 F = t.TypeVar("F", bound=Callable[..., t.Any])
 
