@@ -279,6 +279,35 @@ def call(port: int, method: str, path: str, body: t.Any) -> tuple[int, t.Any]:
 class Result(t.NamedTuple):
     requests_per_second: float
     p99_ms: float
+    #: CPU time the server's processes spent per request, in microseconds:
+    #: less sensitive than requests per second to what else the machine runs.
+    cpu_us: float = float("nan")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux: read from /proc)."""
+    found = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                for child in f.read().split():
+                    found += process_tree(int(child))
+    except OSError:
+        pass
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of the processes, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(
@@ -444,6 +473,8 @@ def main() -> None:
         for number in range(args.rounds):
             for request_label, (method, path, body, _) in REQUESTS.items():
                 for label, server in servers.items():
+                    pids = process_tree(server.process.pid)
+                    cpu = cpu_seconds(pids)
                     result = load(
                         server.port,
                         method,
@@ -453,6 +484,9 @@ def main() -> None:
                         connections=args.connections,
                         cores=client_cores,
                     )
+                    used = cpu_seconds(pids) - cpu
+                    seconds = result.requests_per_second * args.seconds
+                    result = result._replace(cpu_us=used / seconds * 1e6)
                     results.setdefault((request_label, label), []).append(result)
             print(f"round {number + 1} of {args.rounds} done", flush=True)
     finally:
@@ -463,43 +497,54 @@ def main() -> None:
 
 
 def report(results: dict[tuple[str, str], list[Result]], labels: list[str]) -> str:
+    """The table: per request, per row, the best and median requests/s,
+    the median p99, the least CPU per request, and the ratios (of the
+    medians, then of the bests) to FastAPI/uvicorn and to plain Flask under
+    the same server."""
     lines = []
     for request_label in REQUESTS:
-        lines.append("")
-        lines.append(
-            f"{request_label:<4} {'app / server':<30} {'req/s best':>10} {'median':>7}"
-            f" {'p99 ms med':>10} {'vs FastAPI':>10} {'vs plain Flask':>14}"
-        )
+        runs = {label: results[request_label, label] for label in labels}
+        best = {
+            label: max(r.requests_per_second for r in runs[label]) for label in labels
+        }
         median = {
-            label: statistics.median(
-                r.requests_per_second for r in results[request_label, label]
-            )
+            label: statistics.median(r.requests_per_second for r in runs[label])
             for label in labels
         }
+
+        lines.append("")
+        lines.append(
+            f"{request_label:<4} {'app / server':<32} {'req/s best':>10}"
+            f" {'median':>7} {'p99 ms':>7} {'CPU us':>7} {'vs FastAPI':>10}"
+            f" {'vs plain':>10}"
+        )
         for label in labels:
-            runs = results[request_label, label]
-            best = max(r.requests_per_second for r in runs)
-            p99 = statistics.median(r.p99_ms for r in runs)
-            versus_fastapi = (
-                f"{median[label] / median[FASTAPI]:.2f}x" if FASTAPI in median else "-"
-            )
             app, server = label.split(" / ")
-            plain = f"plain Flask / {server}"
-            versus_plain = (
-                f"{median[label] / median[plain]:.2f}x"
-                if plain in median and app != "FastAPI"
-                else "-"
-            )
+            plain = f"plain Flask / {server}" if app != "FastAPI" else ""
+            p99 = statistics.median(r.p99_ms for r in runs[label])
+            cpu = min(r.cpu_us for r in runs[label])
             lines.append(
-                f"{'':<4} {label:<30} {best:>10.0f} {median[label]:>7.0f}"
-                f" {p99:>10.1f} {versus_fastapi:>10} {versus_plain:>14}"
+                f"{'':<4} {label:<32} {best[label]:>10.0f} {median[label]:>7.0f}"
+                f" {p99:>7.1f} {cpu:>7.0f} {ratio(median, best, label, FASTAPI):>10}"
+                f" {ratio(median, best, label, plain):>10}"
             )
     lines.append("")
     lines.append(
-        "(ratios of the median requests/s over the rounds; p99 is the median"
-        " of the rounds' p99 latencies)"
+        "Ratios: of the median requests/s over the rounds, then of the best;"
+        " vs plain: plain Flask under the same server. p99: the median of the"
+        " rounds' p99 latencies. CPU us: the server's CPU time per request,"
+        " the least of the rounds."
     )
     return "\n".join(lines)
+
+
+def ratio(
+    median: dict[str, float], best: dict[str, float], label: str, base: str
+) -> str:
+    """``label``'s median and best requests/s as ratios to ``base``'s."""
+    if base not in median:
+        return "-"
+    return f"{median[label] / median[base]:.2f}/{best[label] / best[base]:.2f}"
 
 
 if __name__ == "__main__":
