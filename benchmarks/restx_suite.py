@@ -75,6 +75,15 @@ class _Finder(importlib.abc.MetaPathFinder):
 if NEW != OLD:
     sys.meta_path.insert(0, _Finder())
 
+if os.environ.get("RESTX_SUITE_VALIDATE_RESPONSES"):
+    # --validate-responses: every app checks its responses against its
+    # OpenAPI document, as under app.testing.
+    from werkzeug.datastructures import ImmutableDict
+
+    Flask.default_config = ImmutableDict(
+        {**Flask.default_config, "RESOURCES_VALIDATE_RESPONSES": True}
+    )
+
 
 def _no_duplicate_keys(pairs):
     seen = {}
@@ -201,6 +210,12 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         action="store_true",
         help="run against Flask-RESTX itself (pip install flask-restx) instead",
     )
+    parser.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every response against the app's OpenAPI document"
+        " (RESOURCES_VALIDATE_RESPONSES = True in every app)",
+    )
     options, pytest_args = parser.parse_known_args(argv)
     root = unpack(options.cache)
     env = dict(os.environ)
@@ -212,6 +227,8 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     )
     if options.real:
         env["RESTX_SUITE_TARGET"] = "flask_restx"
+    if options.validate_responses:
+        env["RESTX_SUITE_VALIDATE_RESPONSES"] = "1"
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
     command += ["-p", "restx_alias"]
     # The unpacked sdist also holds Flask-RESTX's package: keep it off the

@@ -35,6 +35,7 @@ from .api import Api as Api
 from .exceptions import FlaskResourcesError as FlaskResourcesError
 from .exceptions import HTTPError as HTTPError
 from .exceptions import RequestValidationError as RequestValidationError
+from .exceptions import ResponseValidationError as ResponseValidationError
 from .exceptions import abort as abort
 from .parsers import DEFAULT_PARSERS as DEFAULT_PARSERS
 from .parsers import parsed_body as parsed_body
@@ -59,6 +60,7 @@ __all__ = [
     "HTTPError",
     "RequestValidationError",
     "Resource",
+    "ResponseValidationError",
     "abort",
     "doc",
     "fields",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import typing as t
 from collections.abc import Callable, Mapping
 
@@ -179,3 +180,22 @@ def check_body_length(request: Request) -> None:
         overlong = environ[_OVERLONG_KEY] = bool(environ["wsgi.input"].read(1))
     if overlong:
         raise RequestEntityTooLarge()
+
+
+def is_pydantic_model(source: object) -> bool:
+    """Whether ``source`` is a pydantic model class or ``list[Model]``.
+
+    Answers without importing pydantic or :mod:`flask_resources.pydantic`:
+    no model exists before something imported ``pydantic.main``. Every
+    place that takes a marshmallow schema asks this first.
+    """
+    main = sys.modules.get("pydantic.main")
+    if main is None:
+        return False
+    base = getattr(main, "BaseModel", None)
+    if base is None:
+        return False
+    if t.get_origin(source) is list:
+        args = t.get_args(source)
+        source = args[0] if len(args) == 1 else None
+    return isinstance(source, type) and issubclass(source, base)

@@ -199,3 +199,26 @@ class OpenAPIError(FlaskResourcesError):
 
     .. versionadded:: 0.1
     """
+
+
+class ResponseValidationError(FlaskResourcesError):
+    """What a resource method returned does not fit the model it is
+    marshalled with (``marshal_with(Model)``, ``marshal(obj, Model)``).
+
+    A bug in the server, not in the request: like any other unhandled
+    exception it answers 500 in the Api's error format, without these
+    details, unless the app is testing, debugging or propagates exceptions.
+    Neither the message nor :attr:`errors` holds the offending values.
+
+    :param message: one line naming the model and what did not fit.
+    :param errors: one ``{"loc": [...], "msg": "..."}`` per problem.
+
+    .. versionadded:: 0.2
+    """
+
+    def __init__(
+        self, message: str, errors: t.Sequence[t.Mapping[str, t.Any]] = ()
+    ) -> None:
+        super().__init__(message)
+        #: One ``{"loc": [...], "msg": "..."}`` per problem.
+        self.errors = [dict(error) for error in errors]

@@ -42,6 +42,8 @@ import typing as t
 import weakref
 from collections.abc import Callable, Mapping
 
+from ._utils import is_pydantic_model
+
 if t.TYPE_CHECKING:
     from .typing import AnyCallable
 
@@ -74,8 +76,9 @@ SecurityRequirement: t.TypeAlias = Mapping[str, t.Sequence[str]]
 ParameterKey: t.TypeAlias = tuple[str, str]
 
 #: What :func:`doc` takes for one response: a description, a dict of
-#: :class:`ResponseDoc` fields (``schema`` for ``source``), or a ResponseDoc.
-ResponseValue: t.TypeAlias = "str | Mapping[str, t.Any] | ResponseDoc"
+#: :class:`ResponseDoc` fields (``schema`` for ``source``), a ResponseDoc, or
+#: a pydantic model (``t.Any`` here, so that pydantic need not be installed).
+ResponseValue: t.TypeAlias = "str | Mapping[str, t.Any] | ResponseDoc | t.Any"
 
 #: The attribute a record is stored under on a function or resource class.
 #: Use :func:`get_operation` and :func:`set_operation` rather than this name.
@@ -136,6 +139,13 @@ class ResponseDoc:
     #: Whether the body is the one the method returns (``marshal_with``), as
     #: opposed to an error or other documented response.
     success: bool = False
+    #: Whether the code's author stated this status (``marshal_with(code=...)``,
+    #: :func:`doc` ``responses=``), as opposed to a status assumed (200 for
+    #: ``marshal_with`` without a code) or added by a feature. Response
+    #: validation refuses a 2xx that an operation with a stated success
+    #: status does not document. Not compared: it says how the status came
+    #: to be documented, not what is documented.
+    stated: bool = dataclasses.field(default=False, compare=False)
 
     def merged(self, other: ResponseDoc) -> ResponseDoc:
         """This response with what ``other`` sets (not ``None``/empty) on top."""
@@ -145,8 +155,8 @@ class ResponseDoc:
             if field.name == "headers":
                 if value:
                     changes["headers"] = {**self.headers, **value}
-            elif field.name == "success":
-                changes["success"] = self.success or other.success
+            elif field.name in ("success", "stated"):
+                changes[field.name] = getattr(self, field.name) or value
             elif value is not None and value != ():
                 changes[field.name] = value
         return dataclasses.replace(self, **changes)
@@ -339,15 +349,16 @@ def doc(
     :param description: defaults to the rest of the docstring.
     :param tags: group the operation under these tags.
     :param responses: status -> description, or a dict with ``description``,
-        ``schema`` (a fields dict, marshmallow schema or JSON Schema dict),
-        ``headers`` and ``content_types`` keys, or a :class:`ResponseDoc`.
+        ``schema`` (a fields dict, marshmallow schema, pydantic model or
+        JSON Schema dict), ``headers`` and ``content_types`` keys, a
+        :class:`ResponseDoc`, or a pydantic model (or ``list[Model]``) alone.
     :param security: security requirements (``[{"bearer": []}]``); ``[]``
         for an operation that needs none.
     :param deprecated: mark the operation deprecated.
     :param operation_id: a unique id for the operation.
     :param hide: leave the operation out of the documentation.
-    :param args: a request parser, marshmallow schema or dict of marshmallow
-        fields that the method applies itself.
+    :param args: a request parser, marshmallow schema, dict of marshmallow
+        fields or pydantic model that the method applies itself.
     :param location: where ``args`` reads from; by default a parser's
         arguments' own locations, ``json`` for a schema.
     :param extensions: per-feature data, see :attr:`Operation.extensions`.
@@ -413,9 +424,11 @@ def parameter_map(
 
 def _response_doc(status: Status, value: ResponseValue) -> ResponseDoc:
     if isinstance(value, ResponseDoc):
-        return dataclasses.replace(value, status=status)
+        return dataclasses.replace(value, status=status, stated=True)
     if isinstance(value, str):
-        return ResponseDoc(status, description=value)
+        return ResponseDoc(status, description=value, stated=True)
+    if not isinstance(value, Mapping) and is_pydantic_model(value):
+        return ResponseDoc(status, source=value, stated=True)
     known = {"description", "schema", "headers", "content_types", "envelope"}
     unknown = set(value) - known
     if unknown:
@@ -430,6 +443,7 @@ def _response_doc(status: Status, value: ResponseValue) -> ResponseDoc:
         envelope=value.get("envelope"),
         headers=dict(value.get("headers") or {}),
         content_types=tuple(value.get("content_types") or ()),
+        stated=True,
     )
 
 

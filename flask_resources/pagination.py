@@ -35,7 +35,14 @@ from werkzeug.datastructures import Headers
 
 from ._utils import unpack
 from .exceptions import FlaskResourcesError, validation_error_class
-from .operations import Arguments, Operation, ResponseDoc, amend
+from .operations import (
+    Arguments,
+    Operation,
+    ResponseDoc,
+    amend,
+    get_operation,
+    resource_operations,
+)
 
 if t.TYPE_CHECKING:
     import sqlalchemy as sa
@@ -83,6 +90,12 @@ class PageOptions:
     #: Cursor pagination: count the items for ``X-Total-Count``, which is
     #: slow on the large tables cursors are for. Page numbers always count.
     count_cursor_pages: bool = False
+    #: The longest query string, URL-encoded, that the links repeat besides
+    #: the pagination parameters; a request whose declared parameters are
+    #: longer answers 400, as a link without them would list other items.
+    #:
+    #: .. versionadded:: 0.2
+    max_link_query: int = 2000
 
     def __post_init__(self) -> None:
         if not 1 <= self.per_page <= self.max_per_page:
@@ -262,8 +275,13 @@ def paginate(
     (:class:`CursorPages`'s with ``cursor=True``), alone or in a
     ``(body, status, headers)`` tuple. The answer is the page's items, with
     ``X-Total-Count`` and a ``Link`` header (RFC 8288) to the ``first``,
-    ``prev``, ``next`` and ``last`` pages that keeps the rest of the query
-    string. A page past the last is empty, with the same links. A page
+    ``prev``, ``next`` and ``last`` pages. The links keep the query
+    parameters the operation declares (:func:`~flask_resources.use_args`
+    with ``location="query"``, a request parser's ``args`` or ``values``
+    arguments, :func:`~flask_resources.doc` ``parameters``) and drop any
+    other, so the header stays as short as the declared parameters; when
+    those are longer than ``max_link_query`` the request answers 400.
+    A page past the last is empty, with the same links. A page
     number or size that is not a positive integer answers 400 in the Api's
     error format; a size above ``max_per_page`` is served at that size, or
     answers 400 with ``strict_per_page``.
@@ -279,6 +297,8 @@ def paginate(
     :param settings: :class:`PageOptions` fields overriding ``options``.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+        The links keep only the declared query parameters.
     """
     opts = dataclasses.replace(options or PageOptions(), **settings)
     read, take = (
@@ -310,12 +330,19 @@ def paginate(
     return decorator
 
 
-def _numbered_args(opts: PageOptions) -> tuple[int, int]:
-    return _positive(opts.page_param, 1), _per_page(opts)
+_Kept: t.TypeAlias = list[tuple[str, str]]
 
 
-def _numbered_page(rv: t.Any, opts: PageOptions, wanted: tuple[int, int]) -> t.Any:
-    page, per_page = wanted
+def _numbered_args(opts: PageOptions) -> tuple[int, int, _Kept]:
+    page = _positive(opts.page_param, 1)
+    per_page = _per_page(opts)
+    return page, per_page, _kept(opts, (opts.page_param, opts.per_page_param))
+
+
+def _numbered_page(
+    rv: t.Any, opts: PageOptions, wanted: tuple[int, int, _Kept]
+) -> t.Any:
+    page, per_page, kept = wanted
     body, code, headers = unpack(rv)
     source = _pages(body, "count", "slice")
     total = source.count()
@@ -331,6 +358,7 @@ def _numbered_page(rv: t.Any, opts: PageOptions, wanted: tuple[int, int]) -> t.A
     link = ", ".join(
         _link(
             rel,
+            kept,
             {opts.page_param: str(number), opts.per_page_param: str(per_page)},
             opts,
         )
@@ -339,17 +367,20 @@ def _numbered_page(rv: t.Any, opts: PageOptions, wanted: tuple[int, int]) -> t.A
     return items, code, _headers(headers, link, total)
 
 
-def _cursor_args(opts: PageOptions) -> tuple[t.Any, int]:
+def _cursor_args(opts: PageOptions) -> tuple[t.Any, int, _Kept]:
     per_page = _per_page(opts)
     raw = request.args.get(opts.cursor_param)
     position = None
     if raw:
         position = _read_cursor(_cursor_serializer(), raw, opts.cursor_param)
-    return position, per_page
+    kept = _kept(opts, (opts.cursor_param, opts.per_page_param))
+    return position, per_page, kept
 
 
-def _cursor_page(rv: t.Any, opts: PageOptions, wanted: tuple[t.Any, int]) -> t.Any:
-    position, per_page = wanted
+def _cursor_page(
+    rv: t.Any, opts: PageOptions, wanted: tuple[t.Any, int, _Kept]
+) -> t.Any:
+    position, per_page, kept = wanted
     body, code, headers = unpack(rv)
     methods = ("after", "count") if opts.count_cursor_pages else ("after",)
     source = _pages(body, *methods)
@@ -363,10 +394,10 @@ def _cursor_page(rv: t.Any, opts: PageOptions, wanted: tuple[t.Any, int]) -> t.A
         # of the key columns.
         raise _bad(opts.cursor_param, "Not a valid cursor.") from None
     per = {opts.per_page_param: str(per_page)}
-    links = [_link("first", {**per, opts.cursor_param: None}, opts)]
+    links = [_link("first", kept, per, opts)]
     if following is not None:
         token = serializer.dumps({"p": request.path, "k": following})
-        links.append(_link("next", {**per, opts.cursor_param: str(token)}, opts))
+        links.append(_link("next", kept, {**per, opts.cursor_param: token}, opts))
     total = source.count() if opts.count_cursor_pages else None
     return list(items), code, _headers(headers, ", ".join(links), total)
 
@@ -427,24 +458,84 @@ def _bad(name: str, message: str) -> Exception:
     return validation_error_class(400)(summary, {"query": {name: [message]}})
 
 
-def _link(rel: str, values: dict[str, str | None], opts: PageOptions) -> str:
-    """One ``Link`` value: the request's URL with ``values`` set in its query
-    string (``None`` removes a parameter), other parameters kept in order."""
-    pairs: list[tuple[str, str]] = []
-    replaced: set[str] = set()
-    for name, value in request.args.items(multi=True):
-        if name not in values:
-            pairs.append((name, value))
-        elif name not in replaced:
-            replaced.add(name)
-            replacement = values[name]
-            if replacement is not None:
-                pairs.append((name, replacement))
-    pairs.extend(
+def _kept(opts: PageOptions, own: tuple[str, ...]) -> _Kept:
+    """The request's query parameters that the page links repeat: those the
+    operation declares, in the request's order, without ``own``."""
+    declared = _declared_query_names()
+    pairs = [
         (name, value)
-        for name, value in values.items()
-        if name not in replaced and value is not None
-    )
+        for name, value in request.args.items(multi=True)
+        if name in declared and name not in own
+    ]
+    length = 0
+    for name, value in pairs:
+        length += len(urlencode(((name, value),))) + 1
+        if length > opts.max_link_query:
+            raise _bad(
+                name,
+                f"Too long to repeat in the page links (the declared query"
+                f" parameters may take {opts.max_link_query} characters).",
+            )
+    return pairs
+
+
+def _declared_query_names() -> frozenset[str]:
+    """The query parameters the current request's operation declares."""
+    record = _current_operation()
+    if record is None:
+        return frozenset()
+    names: set[str] = set()
+    for arguments in record.arguments:
+        names.update(_query_names(arguments))
+    names.update(name for where, name in record.parameters if where == "query")
+    return frozenset(names)
+
+
+def _current_operation() -> Operation | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return None
+    resource = getattr(view, "view_class", None)
+    if isinstance(resource, type):
+        records = resource_operations(resource)
+        verb = request.method.lower()
+        if verb == "head" and verb not in records:
+            verb = "get"
+        return records.get(verb)
+    return get_operation(view)
+
+
+# Where request parsers read the query string, and the records' names of it.
+_PARSER_QUERY = frozenset(("args", "values"))
+_QUERY = frozenset(("query", "args", "values"))
+
+
+def _query_names(arguments: Arguments) -> t.Iterator[str]:
+    source = arguments.source
+    parsed = getattr(source, "args", None)
+    if isinstance(parsed, list):
+        # A request parser: each argument names its own locations, unless
+        # the record gives one for all of them.
+        for argument in parsed:
+            if arguments.location is not None:
+                where: set[str] = {"args"} if arguments.location in _QUERY else set()
+            else:
+                own = argument.location
+                where = {own} if isinstance(own, str) else set(own)
+            if where & _PARSER_QUERY:
+                yield str(argument.name)
+        return
+    if arguments.location not in _QUERY:
+        return
+    fields = getattr(source, "load_fields", None) or getattr(source, "fields", {})
+    for name, field in fields.items():
+        yield getattr(field, "data_key", None) or name
+
+
+def _link(rel: str, kept: _Kept, values: dict[str, str], opts: PageOptions) -> str:
+    """One ``Link`` value: the request's URL with the ``kept`` parameters and
+    then ``values`` in its query string."""
+    pairs = [*kept, *values.items()]
     base = (
         request.base_url if opts.absolute_links else request.script_root + request.path
     )

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from ._utils import (
     FORM_MIMETYPES,
     check_body_length,
+    is_pydantic_model,
     json_kind,
     load_json_body,
     read_body,
@@ -28,6 +29,7 @@ from .parsers import parsed_body
 
 if t.TYPE_CHECKING:
     import marshmallow as ma
+    import pydantic
 
     from .operations import Operation
     from .typing import AnyCallable, Decorator
@@ -110,7 +112,7 @@ class ArgumentParser(t.Protocol):
 #: marshmallow fields, or a request parser.
 ArgumentsSource: t.TypeAlias = (
     "type[ma.Schema] | ma.Schema | Mapping[str, ma.fields.Field[t.Any]]"
-    " | ArgumentParser"
+    " | ArgumentParser | type[pydantic.BaseModel] | t.Any"
 )
 
 
@@ -138,7 +140,8 @@ def use_args(
     ``{"message": ..., "errors": {location: {field: [messages]}}}``.
 
     :param source: a :class:`marshmallow.Schema` class or instance, a dict
-        of marshmallow fields, or a request parser such as
+        of marshmallow fields, a pydantic model class or ``list[Model]``
+        (see :doc:`/guide/pydantic`), or a request parser such as
         :class:`~flask_resources.reqparse.RequestParser` (whose own argument
         locations then apply).
     :param location: where to read: ``json``, ``form``, ``json_or_form``,
@@ -151,9 +154,13 @@ def use_args(
         schema does not declare; by default the location's policy, see
         :data:`DEFAULT_UNKNOWN_BY_LOCATION`; ``None`` uses the schema's
         ``Meta.unknown``. With a request parser, ``"raise"`` parses strictly.
+        A pydantic model takes none: its ``extra`` setting decides.
     :param arg_name: pass the data as this keyword argument instead.
 
     .. versionadded:: 0.1
+
+    .. versionchanged:: 0.2
+        ``source`` may be a pydantic model.
     """
     load = _make_loader(source, location, unknown)
     record = _arguments_record(load, source, location, unknown, arg_name=arg_name)
@@ -190,8 +197,8 @@ def use_kwargs(
 
     .. versionadded:: 0.1
     """
-    load = _make_loader(source, location, unknown)
-    if isinstance(load, _SchemaLoader) and load.schema.many:
+    load = _make_loader(source, location, unknown, as_kwargs=True)
+    if isinstance(load, _Reader) and load.many:
         raise ValueError("use_kwargs needs a schema with many=False")
     replaces = location == "path"
     record = _arguments_record(load, source, location, unknown, as_kwargs=True)
@@ -225,8 +232,8 @@ def _arguments_record(
     # Imported on first use: importing this module does not load the records.
     from .operations import Arguments, Operation
 
-    if isinstance(load, _SchemaLoader):
-        arguments = Arguments(load.schema, location=load.location)
+    if isinstance(load, _Reader):
+        arguments = Arguments(load.source, location=load.location)
     else:
         # A request parser: its arguments name their own locations.
         arguments = Arguments(source, location=None)
@@ -304,6 +311,8 @@ def _make_loader(
     source: ArgumentsSource,
     location: str,
     unknown: UnknownPolicy | _UseLocationDefault | None,
+    *,
+    as_kwargs: bool = False,
 ) -> Callable[[], t.Any]:
     if location == "args":
         location = "query"
@@ -313,6 +322,15 @@ def _make_loader(
     if unknown is not None and unknown is not LOCATION_DEFAULT:
         if unknown not in _POLICIES:
             raise ValueError(f"unknown={unknown!r} is not raise, exclude or include")
+    if is_pydantic_model(source):
+        from .pydantic import model_loader
+
+        if unknown is not LOCATION_DEFAULT:
+            raise ValueError(
+                "unknown= does not apply to a pydantic model: its"
+                " model_config's extra setting decides"
+            )
+        return model_loader(source, location, as_dict=as_kwargs)
     schema = _schema_instance(source)
     if schema is not None:
         return _SchemaLoader(schema, location, unknown)
@@ -323,7 +341,8 @@ def _make_loader(
         return functools.partial(parse_args, strict=unknown == "raise")
     raise TypeError(
         "use_args needs a marshmallow Schema class or instance, a dict of"
-        f" marshmallow fields or a request parser, not {type(source).__name__}"
+        " marshmallow fields, a pydantic model (or list[Model]) or a request"
+        f" parser, not {type(source).__name__}"
     )
 
 
@@ -362,39 +381,40 @@ def _schema_from_fields(source: Mapping[t.Any, t.Any]) -> ma.Schema:
     )
 
 
-class _SchemaLoader:
-    """Reads one location of the current request and loads it with a schema.
+class _Reader:
+    """Reads one location of the current request, then loads it.
 
-    Everything that depends only on the schema is worked out once, here, so
+    What the request holds is read here, the same way whatever loads it:
+    :class:`_SchemaLoader` with a marshmallow schema, the pydantic support
+    (:mod:`flask_resources.pydantic`) with a model. Everything that depends
+    only on the schema or model is worked out once, at decoration time, so
     that a request only reads, loads and, on failure, explains.
+
+    :param source: what the operation record names as the arguments.
+    :param location: the location read.
+    :param keys: the keys the loader reads, as they appear in the request.
+    :param multi_keys: the keys whose repeated values load as a list.
+    :param many: whether the body is a list of items.
     """
 
     def __init__(
         self,
-        schema: ma.Schema,
+        source: t.Any,
         location: str,
-        unknown: UnknownPolicy | _UseLocationDefault | None,
+        *,
+        keys: t.Iterable[str],
+        multi_keys: t.Iterable[str],
+        many: bool,
     ) -> None:
-        import marshmallow as ma
-
-        self.schema = schema
+        self.source = source
         self.location = location
-        self.unknown = unknown
-        self.validation_error = ma.ValidationError
-        keys = {
-            field.data_key if field.data_key is not None else name: field
-            for name, field in schema.load_fields.items()
-        }
-        #: The keys the schema reads, as they appear in the request.
+        self.many = many
+        #: The keys the loader reads, as they appear in the request.
         self.keys = frozenset(keys)
         #: Keys whose repeated values (``?tag=a&tag=b``) load as a list.
-        self.multi_keys = frozenset(
-            key
-            for key, field in keys.items()
-            if isinstance(field, (ma.fields.List, ma.fields.Tuple))
-        )
+        self.multi_keys = frozenset(multi_keys)
         # Header names are case-insensitive.
-        self.lower_keys = {key.lower(): key for key in keys}
+        self.lower_keys = {key.lower(): key for key in self.keys}
 
     def __call__(self) -> t.Any:
         location = self.location
@@ -410,32 +430,17 @@ class _SchemaLoader:
             data = dict(request.view_args or {})
         else:
             data = self.read_multidict(location)
-        try:
-            return self.schema.load(data, unknown=self.policy())
-        except self.validation_error as exc:
-            raise self.error(location, exc.messages) from exc
-        except RecursionError:
-            raise _too_deep(location) from None
+        return self.load(data, location)
 
-    def policy(self) -> UnknownPolicy | None:
-        """The unknown-key policy for the current app."""
-        if self.unknown is not LOCATION_DEFAULT:
-            return t.cast("UnknownPolicy | None", self.unknown)
-        configured = current_app.config.get("RESOURCES_UNKNOWN_BY_LOCATION")
-        if configured and self.location in configured:
-            policy = configured[self.location]
-            if policy not in _POLICIES:
-                raise ValueError(
-                    f"RESOURCES_UNKNOWN_BY_LOCATION[{self.location!r}] is"
-                    f" {policy!r}, not raise, exclude or include"
-                )
-            return t.cast(UnknownPolicy, policy)
-        return DEFAULT_UNKNOWN_BY_LOCATION[self.location]
+    def load(self, data: t.Any, location: str) -> t.Any:
+        """Load what was read from ``location``, or raise the
+        :class:`RequestValidationError` saying why not."""
+        raise NotImplementedError
 
     def read_json(self) -> t.Any:
         """The JSON body: ``{}`` when there is none, a 4xx when it is bad."""
         raw = read_body(request)
-        many = bool(self.schema.many)
+        many = self.many
         if not raw:
             if many:
                 raise self.error("json", ["Expected a JSON array, got no body."])
@@ -468,7 +473,7 @@ class _SchemaLoader:
         ``many``, as for JSON."""
         data = parsed_body()
         if data is None:
-            if self.schema.many:
+            if self.many:
                 raise self.error("body", ["Expected a list, got no body."])
             return {}
         if isinstance(data, MultiDict):
@@ -526,8 +531,62 @@ class _SchemaLoader:
         if not isinstance(messages, Mapping):
             messages = {"_schema": messages}
         status = current_app.config.get("RESOURCES_VALIDATION_ERROR_STATUS", 400)
-        summary = _summarize(location, messages, self.keys, bool(self.schema.many))
+        summary = _summarize(location, messages, self.keys, self.many)
         return validation_error_class(status)(summary, {location: messages})
+
+
+class _SchemaLoader(_Reader):
+    """Loads one location of the current request with a marshmallow schema."""
+
+    def __init__(
+        self,
+        schema: ma.Schema,
+        location: str,
+        unknown: UnknownPolicy | _UseLocationDefault | None,
+    ) -> None:
+        import marshmallow as ma
+
+        keys = {
+            field.data_key if field.data_key is not None else name: field
+            for name, field in schema.load_fields.items()
+        }
+        super().__init__(
+            schema,
+            location,
+            keys=keys,
+            multi_keys=(
+                key
+                for key, field in keys.items()
+                if isinstance(field, (ma.fields.List, ma.fields.Tuple))
+            ),
+            many=bool(schema.many),
+        )
+        self.schema = schema
+        self.unknown = unknown
+        self.validation_error = ma.ValidationError
+
+    def load(self, data: t.Any, location: str) -> t.Any:
+        try:
+            return self.schema.load(data, unknown=self.policy())
+        except self.validation_error as exc:
+            raise self.error(location, exc.messages) from exc
+        except RecursionError:
+            raise _too_deep(location) from None
+
+    def policy(self) -> UnknownPolicy | None:
+        """The unknown-key policy for the current app."""
+        if self.unknown is not LOCATION_DEFAULT:
+            return t.cast("UnknownPolicy | None", self.unknown)
+        configured = current_app.config.get("RESOURCES_UNKNOWN_BY_LOCATION")
+        if configured and self.location in configured:
+            policy = configured[self.location]
+            if policy not in _POLICIES:
+                raise ValueError(
+                    f"RESOURCES_UNKNOWN_BY_LOCATION[{self.location!r}] is"
+                    f" {policy!r}, not raise, exclude or include"
+                )
+            return t.cast(UnknownPolicy, policy)
+        return DEFAULT_UNKNOWN_BY_LOCATION[self.location]
 
 
 def _summarize(

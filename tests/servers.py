@@ -390,3 +390,56 @@ def write_load(
         third.set()
         killer.join()
     return Load(prefix, clients * writes, created, statuses, failed)
+
+
+#: The sample's nginx site, run by :func:`nginx` with its ports filled in.
+NGINX_SITE = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    *("samples", "cats", "nginx.conf"),
+)
+
+
+def find_nginx() -> str | None:
+    """Debian's nginx (in /usr/sbin, off a user's PATH), or one on PATH."""
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+
+
+@contextlib.contextmanager
+def nginx(upstream: int, site: str = NGINX_SITE) -> t.Iterator[Process]:
+    """Run nginx on a free loopback port with the sample's site in front
+    of ``upstream``; skip when nginx is not installed."""
+    binary = find_nginx()
+    if binary is None:
+        pytest.skip("no nginx: install Debian's nginx package (.ci/run does)")
+    port = free_port()
+    runtime = tempfile.mkdtemp(prefix="nginx-")
+    # Its workers may run as another user (nobody) and write temp files here.
+    os.chmod(runtime, 0o777)
+    with open(site, encoding="utf-8") as f:
+        server = f.read()
+    server = server.replace("CATS_LISTEN", f"127.0.0.1:{port}")
+    server = server.replace("CATS_UPSTREAM", f"127.0.0.1:{upstream}")
+    temp = "\n".join(
+        f"    {kind}_temp_path {runtime}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    with open(os.path.join(runtime, "nginx.conf"), "w", encoding="utf-8") as f:
+        f.write(
+            f"worker_processes 1;\npid {runtime}/nginx.pid;\n"
+            f"error_log {runtime}/error.log warn;\n"
+            "events { worker_connections 1024; }\n"
+            f"http {{\n    access_log off;\n{temp}\n{server}\n}}\n"
+        )
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
+        [binary, "-p", runtime, "-c", f"{runtime}/nginx.conf", "-g", "daemon off;"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    proxy = Process(port, process, log, runtime)
+    try:
+        proxy.wait_until_up()
+        yield proxy
+    finally:
+        proxy.close()

@@ -298,8 +298,13 @@ def test_every_value_on_the_page_is_escaped(app: Flask) -> None:
         def post(self) -> t.Any:
             abort(400, message="<img src=x onerror=alert(8)>")
 
+    class Named(Resource):
+        def get(self, name: str) -> t.Any:
+            return {"name": name}
+
     api = Api(app, browsable=True)
     api.add_resource(Hostile, "/hostile")
+    api.add_resource(Named, "/cats/<name>")
     client = app.test_client()
     for resp in (
         client.get("/hostile", headers=HTML),
@@ -324,8 +329,152 @@ def test_every_value_on_the_page_is_escaped(app: Flask) -> None:
     error = "".join(page(client.post("/hostile", headers=HTML)).text)
     assert "<img src=x onerror=alert(8)>" in error
     parsed = page(client.get("/hostile", headers=HTML))
-    # A URL with a quote in it is still a link, its quote escaped.
+    # A route's URL with a quote in it is still a link, its quote escaped.
     assert HOSTILE_URL in parsed.links
+
+
+# -- links and hostile data ----------------------------------------------------
+
+
+def test_links_only_to_this_sites_routes(app: Flask) -> None:
+    shown = [
+        "/cats/1",
+        "/cats",
+        "/cats/1?x=1",
+        "http://localhost/cats/1",
+        "/\\evil.example",
+        "/\\/evil.example/cats",
+        "//evil.example/cats",
+        "http://evil.example/cats/1",
+        "https://localhost.evil.example/cats/1",
+        "http://localhost//evil.example",
+        "/nowhere",
+        "/cats/x",
+        "/cats/1\t",
+        "/" + "c" * 3000,
+    ]
+
+    class Data(Resource):
+        def get(self) -> t.Any:
+            links = ", ".join(f"<{url}>; rel=item" for url in shown)
+            return shown, 200, {"Link": links, "Location": "/\\evil.example"}
+
+    api = build(app, browsable=True)
+    api.add_resource(Data, "/data")
+    resp = app.test_client().get("/data", headers=HTML)
+    body = [link for link in page(resp).links if link not in ("/", "/data?format=json")]
+    linked = ["/cats/1", "/cats", "/cats/1?x=1", "http://localhost/cats/1"]
+    assert body == linked + linked  # the body's, then the Link header's
+    text = "".join(page(resp).text)
+    # Shown as text: in the body (JSON-escaped), the Link and the Location.
+    assert text.count('"/\\\\evil.example"') == 1
+    assert text.count("</\\evil.example>") == 1
+    assert "/\\evil.example" in [value.strip() for value in page(resp).text]
+    assert not [link for link in page(resp).links if link and "evil" in link]
+
+
+def test_links_under_a_script_root(app: Flask) -> None:
+    class Data(Resource):
+        def get(self) -> t.Any:
+            return ["/app/cats/1", "/cats/1", "/application/cats/1"]
+
+    api = build(app, browsable=True)
+    api.add_resource(Data, "/data")
+    client = app.test_client()
+    resp = client.get("/data", headers=HTML, environ_overrides={"SCRIPT_NAME": "/app"})
+    assert "/app/cats/1" in page(resp).links
+    assert not {"/cats/1", "/application/cats/1"} & set(page(resp).links)
+
+
+def test_links_are_bounded(app: Flask) -> None:
+    class Many(Resource):
+        def get(self) -> t.Any:
+            return ["/cats/1"] * 2000
+
+    api = build(app, browsable=True)
+    api.add_resource(Many, "/many")
+    links = page(app.test_client().get("/many", headers=HTML)).links
+    assert links.count("/cats/1") == 500
+
+
+# Work on a 100,000-character string is bounded by its size. The scanner's
+# reads are counted rather than timed: each match of a JSON string is made
+# from a quote the scanner has not yet passed, so what it reads (at most to
+# the end of the text for the one match that fails) adds up to the length.
+HOSTILE_STRINGS = [
+    '\\"' * 50_000,
+    '"' * 100_000,
+    "\\" * 100_000,
+    "/" * 100_000,
+    "/\\" * 50_000,
+    "<" * 100_000,
+    "<a" * 50_000,
+    "\\u" * 50_000,
+]
+
+
+class CountingPattern:
+    """The renderer's JSON string pattern, counting the characters each of
+    its matches may read."""
+
+    def __init__(self, pattern: t.Any) -> None:
+        self.pattern = pattern
+        self.read = 0
+        self.texts: set[int] = set()
+
+    def match(self, text: str, position: int) -> t.Any:
+        found = self.pattern.match(text, position)
+        self.texts.add(len(text))
+        self.read += (found.end() if found else len(text)) - position
+        return found
+
+
+@pytest.fixture
+def counting(monkeypatch: pytest.MonkeyPatch) -> CountingPattern:
+    from flask_resources.browsable import renderer
+
+    pattern = CountingPattern(renderer._JSON_STRING)
+    monkeypatch.setattr(renderer, "_JSON_STRING", pattern)
+    return pattern
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_hostile_strings_on_a_page(
+    app: Flask, value: str, counting: CountingPattern
+) -> None:
+    class Stored(Resource):
+        def get(self) -> t.Any:
+            return [{"name": value, "url": "/cats/1"}], 200, {"Link": value}
+
+    api = build(app, browsable=True)
+    api.add_resource(Stored, "/stored")
+    resp = app.test_client().get("/stored", headers=HTML)
+    assert resp.status_code == 200
+    assert "/cats/1" in page(resp).links
+    assert value in "".join(page(resp).text)  # the Link header, as text
+    # One pretty-printed body, read once; the escaped value is at most
+    # twice as long as the value.
+    assert len(counting.texts) == 1
+    assert counting.read <= max(counting.texts) <= 2 * len(value) + 100
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_hostile_text_that_is_not_json(value: str, counting: CountingPattern) -> None:
+    from flask_resources.browsable.renderer import json_tokens
+
+    asked: list[str] = []
+
+    def accept(candidate: str) -> bool:
+        asked.append(candidate)
+        return True
+
+    for text in (value, f'["x", {value}', f'"{value}', f'["/cats/1", "{value}'):
+        counting.read = 0
+        tokens = list(json_tokens(text, accept))
+        assert "".join(token.text for token in tokens) == text
+        assert counting.read <= len(text)
+        # Only strings short enough to be URLs are decoded and asked about.
+        assert all(len(candidate) <= 2000 for candidate in asked)
 
 
 # -- errors -------------------------------------------------------------------
@@ -585,7 +734,12 @@ def test_cats_sample_is_browsable(tmp_path: t.Any) -> None:
         assert [form["data-method"] for form in forms] == ["POST"]
         assert json.loads(forms[0]["body"])["name"] == "string"
         listing = client.get("/").json
-        assert [entry["name"] for entry in listing["resources"]] == ["cats", "cat"]
+        assert [entry["name"] for entry in listing["resources"]] == [
+            "cats",
+            "cat",
+            "live",
+            "ready",
+        ]
     finally:
         repository_of(app).close()
 

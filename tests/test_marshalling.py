@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import sys
-import threading
 import typing as t
 from collections import OrderedDict
 from decimal import Decimal
@@ -18,6 +16,7 @@ from decimal import Decimal
 import pytest
 from flask import Flask, Response
 from flask.testing import FlaskClient
+from threaded import run_in_threads
 
 from flask_resources import Api, Resource, fields
 from flask_resources.fields import MarshallingException, marshal_slow
@@ -661,32 +660,6 @@ def test_odd_key_errors_name_the_key() -> None:
         with pytest.raises(MarshallingException) as info:
             marshal({"nul\0key": "not a number"}, fields_)
         assert info.value.field == "nul\0key"
-
-
-def run_in_threads(work: t.Callable[[], None], count: int = 8) -> None:
-    """Run ``work`` in ``count`` threads started together, with the switch
-    interval at 1 us so they interleave often; fail with any error raised."""
-    old_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    errors: list[BaseException] = []
-    start = threading.Barrier(count)
-
-    def run() -> None:
-        start.wait()
-        try:
-            work()
-        except BaseException as e:  # noqa: B036 - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(old_interval)
-    assert errors == []
 
 
 def test_compiled_cache_is_safe_under_threads() -> None:

@@ -7,7 +7,7 @@ import typing as t
 import pytest
 from flask import Flask
 
-from flask_resources import Api, Resource, fields, marshal_with
+from flask_resources import Api, Resource, doc, fields, marshal_with
 from flask_resources.pagination import PageOptions, SequencePages, paginate
 
 ITEMS = [{"id": i, "name": f"cat {i}"} for i in range(1, 8)]
@@ -67,17 +67,87 @@ def test_page_past_the_end(client: t.Any, listing: Api) -> None:
     assert huge.status_code == 200 and huge.get_json() == []
 
 
-def test_query_string_kept(client: t.Any, listing: Api) -> None:
-    resp = client.get("/cats?sort=name&page=2&tag=a&tag=b%20c&per_page=2")
-    assert links(resp)["next"] == "/cats?sort=name&page=3&tag=a&tag=b+c&per_page=2"
+def test_undeclared_parameters_dropped(client: t.Any, listing: Api) -> None:
+    resp = client.get("/cats?sort=name&page=2&tag=a&per_page=2")
+    assert links(resp)["next"] == "/cats?page=3&per_page=2"
     dup = client.get("/cats?page=1&page=2")
     assert links(dup)["next"] == "/cats?page=2&per_page=3"
+
+
+@pytest.fixture
+def filtered(api: Api) -> Api:
+    from marshmallow import Schema
+    from marshmallow import fields as ma
+
+    from flask_resources import reqparse, use_args
+
+    class Query(Schema):
+        tag = ma.List(ma.Str(), data_key="tag")
+        sort = ma.Str()
+
+    parser = reqparse.RequestParser()
+    parser.add_argument("color", location="args")
+    parser.add_argument("body_only", location="json")
+
+    class Cats(Resource):
+        @use_args(Query, location="query")
+        @doc(args=parser, parameters=[{"name": "q", "in": "query"}])
+        @paginate(per_page=3, max_per_page=5, max_link_query=100)
+        def get(self, query: t.Any) -> t.Any:
+            return ITEMS
+
+    api.add_resource(Cats, "/cats")
+    return api
+
+
+def test_declared_parameters_kept(client: t.Any, filtered: Api) -> None:
+    resp = client.get(
+        "/cats?sort=name&page=2&tag=a&x=1&tag=b%20c&color=red&q=z&body_only=1"
+    )
+    assert resp.status_code == 200
+    assert links(resp)["next"] == (
+        "/cats?sort=name&tag=a&tag=b+c&color=red&q=z&page=3&per_page=3"
+    )
+    assert client.head("/cats?q=z").headers["Link"].count("q=z") == 3
+
+
+def test_many_parameters_make_no_long_link(client: t.Any, filtered: Api) -> None:
+    query = "&".join(f"p{i}={i}" for i in range(10_000))
+    resp = client.get(f"/cats?{query}")
+    assert resp.status_code == 200
+    assert len(resp.headers["Link"]) < 200
+
+
+def test_declared_parameters_too_long(client: t.Any, filtered: Api) -> None:
+    resp = client.get("/cats?q=" + "z" * 100)
+    assert resp.status_code == 400
+    assert resp.get_json()["errors"] == {
+        "query": {
+            "q": [
+                "Too long to repeat in the page links (the declared query"
+                " parameters may take 100 characters)."
+            ]
+        }
+    }
+    assert client.get("/cats?q=" + "z" * 90).status_code == 200
+
+
+def test_plain_flask_view(app: Flask, client: t.Any) -> None:
+    @app.get("/plain")
+    @doc(parameters=[{"name": "q", "in": "query"}])
+    @paginate(per_page=2)
+    def plain() -> t.Any:
+        return ITEMS
+
+    resp = client.get("/plain?q=a&other=b")
+    assert resp.get_json() == ITEMS[:2]
+    assert links(resp)["next"] == "/plain?q=a&page=2&per_page=2"
 
 
 def test_per_page_clamped(client: t.Any, listing: Api) -> None:
     resp = client.get("/cats?per_page=500")
     assert len(resp.get_json()) == 5
-    assert links(resp)["next"] == "/cats?per_page=5&page=2"
+    assert links(resp)["next"] == "/cats?page=2&per_page=5"
 
 
 def test_empty_list(api: Api, client: t.Any) -> None:
@@ -227,6 +297,7 @@ def cursors(app: Flask, api: Api) -> Api:
     app.secret_key = "test secret"
 
     class Cats(Resource):
+        @doc(parameters=[{"name": "q", "in": "query"}])
         @paginate(cursor=True, per_page=3)
         def get(self) -> t.Any:
             return ITEMS
@@ -243,7 +314,7 @@ def cursors(app: Flask, api: Api) -> Api:
 
 def test_cursor_walk(client: t.Any, cursors: Api) -> None:
     seen = []
-    url = "/cats?q=1"
+    url = "/cats?q=1&other=2"
     while url:
         resp = client.get(url)
         assert resp.status_code == 200
@@ -252,6 +323,7 @@ def test_cursor_walk(client: t.Any, cursors: Api) -> None:
         page_links = links(resp)
         assert page_links["first"] == "/cats?q=1&per_page=3"
         url = page_links.get("next")
+        assert "other" not in (url or "")
         if url:
             assert "q=1" in url and "cursor=" in url
     assert seen == ITEMS

@@ -5,6 +5,7 @@ with a worker killed, on SQLite. PostgreSQL: tests/test_production_postgres.py.
 
 from __future__ import annotations
 
+import http.client
 import multiprocessing
 import os
 import pathlib
@@ -27,6 +28,7 @@ from servers import (  # noqa: E402
     Load,
     Process,
     gunicorn,
+    nginx,
     request,
     waitress_server,
     worker_pids,
@@ -362,3 +364,50 @@ def test_gunicorn_on_sqlite_loses_no_write(tmp_path: pathlib.Path) -> None:
         cwd=ROOT,
     ) as server:
         run_loads(server, lambda: sqlite_rows(database), "gunicorn -w 4, SQLite")
+
+
+# -- nginx in front of gunicorn ------------------------------------------------
+
+
+@pytest.mark.servers
+def test_nginx_keeps_slow_clients_away_from_gunicorn(tmp_path: pathlib.Path) -> None:
+    """200 slowloris sockets (a request head sent in part, then nothing)
+    held open against the sample's nginx in front of gunicorn with the
+    production config and 2 workers: new clients are served, as nginx
+    passes gunicorn only whole requests."""
+    env = {
+        "DATABASE_URL": sqlite_url(tmp_path / "cats.sqlite3"),
+        "CATS_API_TOKEN": TOKEN,
+    }
+    with (
+        gunicorn(
+            "samples.cats:create_app()",
+            *("-c", GUNICORN_CONF, "--workers", "2"),
+            env=env,
+            cwd=ROOT,
+        ) as server,
+        nginx(server.port) as proxy,
+    ):
+        slow = []
+        try:
+            for _ in range(200):
+                sock = socket.create_connection(("127.0.0.1", proxy.port))
+                sock.sendall(b"POST /cats HTTP/1.1\r\nHost: cats\r\nContent-Le")
+                slow.append(sock)
+            statuses = [
+                request(proxy.port, "GET", path, timeout=10).status
+                for path in ["/health/live", "/health/ready", "/cats"] * 4
+            ]
+            assert statuses == [200] * 12
+            reply = request(proxy.port, "POST", "/cats", b'{"name": "Tom"}', AUTH)
+            assert reply.status == 201
+            # A body over the limit is refused by nginx, never read by gunicorn.
+            conn = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+            try:
+                conn.request("POST", "/cats", body=b"x" * 20_000, headers=AUTH)
+                assert conn.getresponse().status == 413
+            finally:
+                conn.close()
+        finally:
+            for sock in slow:
+                sock.close()

@@ -8,10 +8,12 @@ tests skip where PostgreSQL or psycopg is missing.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
 import threading
+import time
 import typing as t
 
 import pytest
@@ -20,7 +22,7 @@ psycopg = pytest.importorskip("psycopg", reason="psycopg is in the test extra")
 
 import test_samples_postgres  # noqa: E402
 from flask import Flask  # noqa: E402
-from servers import gunicorn, request, write_load  # noqa: E402
+from servers import free_port, gunicorn, request, write_load  # noqa: E402
 from test_production import (  # noqa: E402
     AUTH,
     GUNICORN_CONF,
@@ -210,3 +212,228 @@ def test_two_hosts_on_one_database_one_killed(database_url: str) -> None:
         reply = request(second.port, "GET", "/cats?per_page=1")
         assert reply.status == 200
         assert reply.headers["X-Total-Count"] == str(len(rows))
+
+
+# -- outages: start while down, one log line, readiness, a frozen server -------
+
+
+def outage_app(url: str, tmp_path: t.Any, **config: t.Any) -> Flask:
+    return create_app(
+        {
+            "CATS_API_TOKEN": TOKEN,
+            "DATABASE_URL": url,
+            "DATABASE_CONNECT_TIMEOUT": 2,
+            "DATABASE_STATEMENT_TIMEOUT": 2,
+            **config,
+        },
+        instance_path=str(tmp_path),
+    )
+
+
+def unavailable_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if "database is unavailable" in r.getMessage()]
+
+
+def test_app_starts_without_the_database(
+    tmp_path: t.Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing listens where the database should be: the app starts, logs
+    one line, answers 503 in the API's format, and logs one line (no
+    traceback) for many failed requests."""
+    url = f"postgresql+psycopg://cats@127.0.0.1:{free_port()}/cats"
+    app = outage_app(url, tmp_path)
+    try:
+        [start] = unavailable_lines(caplog)
+        assert start.levelname == "WARNING" and start.exc_info is None
+        assert "Connection refused" in start.getMessage()
+        caplog.clear()
+        client = app.test_client()
+        assert client.get("/health/live").status_code == 200
+        for path in ["/cats", "/cats/1", "/health/ready"] * 20:
+            resp = client.get(path)
+            assert (resp.status_code, resp.json) == (503, UNAVAILABLE), path
+            assert resp.headers["Retry-After"] == str(RETRY_AFTER)
+        resp = client.post("/cats", json=TOM, headers=AUTH)
+        assert resp.status_code == 503
+        # 61 failures in well under the log interval: one line.
+        [line] = unavailable_lines(caplog)
+        assert line.exc_info is None and line.levelname == "WARNING"
+        assert "GET /cats" in line.getMessage()
+        assert not [r for r in caplog.records if r.exc_info]
+    finally:
+        repository_of(app).close()
+
+
+def test_app_started_while_down_serves_once_it_is_back(
+    postgres: PostgresServer, tmp_path: t.Any
+) -> None:
+    """Started while the database refuses connections, before its table
+    exists: 503 (ready too) until it is back, then the table is created on
+    the first request and everything works."""
+    name = "boot_while_down"
+    with postgres.connect() as admin:
+        admin.execute(f"CREATE DATABASE {name} ALLOW_CONNECTIONS false")
+        app = outage_app(postgres.url(name), tmp_path)
+        try:
+            client = app.test_client()
+            assert client.get("/health/ready").status_code == 503
+            assert client.post("/cats", json=TOM, headers=AUTH).status_code == 503
+            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+            assert client.get("/health/ready").status_code == 200
+            assert client.post("/cats", json=TOM, headers=AUTH).status_code == 201
+            assert client.get("/cats").json == [
+                {"id": 1, "name": "Tom", "age": None, "born": None}
+            ]
+        finally:
+            repository_of(app).close()
+
+
+def test_app_starts_on_an_unresponsive_server(tmp_path: t.Any) -> None:
+    """A server that accepts and never answers: start-up gives up after the
+    connect timeout instead of hanging the worker's boot."""
+    with socket.socket() as frozen:
+        frozen.bind(("127.0.0.1", 0))
+        frozen.listen(8)
+        port = frozen.getsockname()[1]
+        url = f"postgresql+psycopg://cats@127.0.0.1:{port}/cats"
+        app = within(30, lambda: outage_app(url, tmp_path))
+        try:
+            resp = within(30, lambda: app.test_client().get("/health/ready"))
+        finally:
+            repository_of(app).close()
+    assert resp.status_code == 503
+
+
+def test_frozen_server_is_503_within_the_bound(
+    production_app: Flask, postgres: PostgresServer
+) -> None:
+    """SIGSTOP on the whole server, as a hung host: the kernel still accepts
+    and acknowledges, so neither the server's statement_timeout nor TCP
+    keepalives fire. Requests on pooled connections (the watchdog cuts
+    them) and on new ones (connect_timeout) answer 503 within the bound;
+    once the server thaws, the next request succeeds."""
+    production_app.config["DATABASE_STATEMENT_TIMEOUT"] = 0.5
+    client = production_app.test_client()
+    assert client.post("/cats", json=TOM, headers=AUTH).status_code == 201
+    postgres.signal(signal.SIGSTOP)
+    try:
+        for _ in range(3):
+            resp = within(20, lambda: client.get("/cats/1"))
+            assert (resp.status_code, resp.json) == (503, UNAVAILABLE)
+            resp = within(20, lambda: client.post("/cats", json=TOM, headers=AUTH))
+            assert resp.status_code == 503
+    finally:
+        postgres.signal(signal.SIGCONT)
+    assert client.get("/cats/1").json["name"] == "Tom"
+
+
+# -- outages under gunicorn with the production config --------------------------
+
+#: The app's bounds in these tests: 2 s to connect, 2 s per statement (the
+#: watchdog cuts at 3 s); a request is answered well within REQUEST_BOUND.
+OUTAGE_ENV = {
+    "CATS_API_TOKEN": TOKEN,
+    "DATABASE_CONNECT_TIMEOUT": "2",
+    "DATABASE_STATEMENT_TIMEOUT": "2",
+}
+REQUEST_BOUND = 15
+# Workers recycled every few requests, so some are replaced mid-outage.
+RECYCLING = ("--workers", "2", "--max-requests", "10", "--max-requests-jitter", "0")
+
+
+def answers(port: int, count: int, path: str = "/cats/1") -> dict[int, int]:
+    """Send ``count`` requests from 4 threads (fewer than the server's 8, so
+    none waits for a free thread), each given REQUEST_BOUND seconds; the
+    statuses they got (a request that took longer fails)."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def one(_: int) -> None:
+        reply = request(port, "GET", path, timeout=REQUEST_BOUND)
+        if reply.status == 503:
+            assert reply.body == UNAVAILABLE
+            assert reply.headers["Retry-After"] == str(RETRY_AFTER)
+        with lock:
+            statuses[reply.status] = statuses.get(reply.status, 0) + 1
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(one, range(count)))
+    return statuses
+
+
+def ready_after(port: int) -> float:
+    """Seconds until /health/ready answers 200 (polled; at most 60 s)."""
+    started = time.monotonic()
+    while time.monotonic() - started < 60:
+        if request(port, "GET", "/health/ready", timeout=REQUEST_BOUND).status == 200:
+            return time.monotonic() - started
+        time.sleep(0.1)
+    pytest.fail("not ready 60 s after the database came back")
+
+
+@pytest.mark.servers
+def test_gunicorn_survives_an_outage_and_a_freeze(
+    postgres: PostgresServer, database_url: str
+) -> None:
+    env = {**OUTAGE_ENV, "DATABASE_URL": database_url}
+    app = "samples.cats:create_app()"
+    with gunicorn(app, "-c", GUNICORN_CONF, *RECYCLING, env=env, cwd=ROOT) as server:
+        port = server.port
+        assert request(port, "POST", "/cats", b'{"name": "Tom"}', {
+            **AUTH, "Content-Type": "application/json"
+        }).status == 201  # fmt: skip
+        # Down: PostgreSQL stopped, connections cut and refused. More
+        # requests than max_requests, so workers are recycled meanwhile.
+        postgres.stop()
+        try:
+            assert answers(port, 60) == {503: 60}
+            assert answers(port, 10, "/health/ready") == {503: 10}
+            assert answers(port, 10, "/health/live") == {200: 10}
+        finally:
+            postgres.start()
+        assert server.process.poll() is None, server.output()
+        print(f"outage: ready {ready_after(port):.2f} s after PostgreSQL restarted")
+        assert answers(port, 20) == {200: 20}
+
+        # Frozen: SIGSTOP, as a hung host; no request waits past the bound.
+        postgres.signal(signal.SIGSTOP)
+        try:
+            assert answers(port, 24) == {503: 24}
+        finally:
+            postgres.signal(signal.SIGCONT)
+        assert server.process.poll() is None, server.output()
+        print(f"freeze: ready {ready_after(port):.2f} s after PostgreSQL thawed")
+        assert answers(port, 20) == {200: 20}
+        log = server.output()
+    assert "Traceback" not in log
+    lines = log.count("the database is unavailable")
+    print(f"{lines} log lines about the database for 94 failed requests")
+    assert 0 < lines < 94
+
+
+@pytest.mark.servers
+def test_gunicorn_starts_while_the_database_is_down(
+    postgres: PostgresServer, database_url: str
+) -> None:
+    env = {**OUTAGE_ENV, "DATABASE_URL": database_url}
+    app = "samples.cats:create_app()"
+    postgres.stop()
+    try:
+        with gunicorn(
+            app, "-c", GUNICORN_CONF, *RECYCLING, env=env, cwd=ROOT
+        ) as server:
+            assert answers(server.port, 30, "/health/ready") == {503: 30}
+            postgres.start()
+            print(f"boot while down: ready {ready_after(server.port):.2f} s after")
+            reply = request(server.port, "POST", "/cats", b'{"name": "Tom"}', {
+                **AUTH, "Content-Type": "application/json"
+            })  # fmt: skip
+            assert reply.status == 201
+            assert answers(server.port, 20) == {200: 20}
+            assert server.process.poll() is None
+            assert "Traceback" not in server.output()
+    finally:
+        if not os.path.exists(os.path.join(postgres.data, "postmaster.pid")):
+            postgres.start()

@@ -175,8 +175,8 @@ def test_page_size_is_clamped(cats: FlaskClient) -> None:
     resp = cats.get("/cats?per_page=1000")
     assert resp.status_code == 200
     assert resp.headers["Link"] == (
-        '</cats?per_page=100&page=1>; rel="first", '
-        '</cats?per_page=100&page=1>; rel="last"'
+        '</cats?page=1&per_page=100>; rel="first", '
+        '</cats?page=1&per_page=100>; rel="last"'
     )
 
 
@@ -482,11 +482,23 @@ def test_born_may_be_today(cats: FlaskClient) -> None:
 
 
 def test_resources_get_the_repository_injected(cats_app: Flask) -> None:
-    """resource_class_kwargs hands the same repository to both resources."""
-    [cat_list, cat] = cats_app.extensions["flask-resources"].apis[0].resources
+    """resource_class_kwargs hands the same repository to the resources
+    that use it."""
+    resources = cats_app.extensions["flask-resources"].apis[0].resources
+    [cat_list, cat, live, ready] = resources
     repository = repository_of(cats_app)
     assert cat_list.kwargs == {"repository": repository}
     assert cat.kwargs == {"repository": repository}
+    assert live.kwargs == {}
+    assert ready.kwargs == {"repository": repository}
+
+
+def test_health(cats: FlaskClient) -> None:
+    assert (cats.get("/health/live").status_code, cats.get("/health/live").json) == (
+        200,
+        {"status": "ok"},
+    )
+    assert cats.get("/health/ready").json == {"status": "ok"}
 
 
 def test_dev_token_is_made_once_and_kept_private(tmp_path: t.Any) -> None:
@@ -788,3 +800,110 @@ def test_restx_todo_openapi_document(restx_todo: FlaskClient) -> None:
     assert "404" in get_one["responses"]
     assert any(p["name"] == "X-Fields" for p in get_one["parameters"])
     assert restx_todo.get("/").status_code == 200  # the docs page
+
+
+# -- the pydantic pets sample ------------------------------------------------
+
+
+@pytest.fixture
+def pets() -> t.Iterator[FlaskClient]:
+    pytest.importorskip("pydantic", reason="needs the 'pydantic' extra")
+    import samples.pydantic_pets as sample
+
+    sample.store.reset()
+    yield sample.app.test_client()
+    sample.store.reset()
+
+
+def test_pets_crud(pets: FlaskClient) -> None:
+    listed = pets.get("/pets")
+    assert [pet["label"] for pet in listed.json] == ["Tom the cat", "Rex the dog"]
+    created = pets.post(
+        "/pets", json={"name": "Bun", "species": "rabbit", "born": "2020-02-03"}
+    )
+    assert created.status_code == 201
+    assert created.json == {
+        "id": 3,
+        "name": "Bun",
+        "species": "rabbit",
+        "born": "2020-02-03",
+        "tags": [],
+        "label": "Bun the rabbit",
+    }
+    # What the store keeps beside the model's fields never goes out.
+    assert b"internal_note" not in created.data
+    assert b"kept private" not in pets.get("/pets/3").data
+    replaced = pets.put("/pets/3", json={"name": "Bunny", "tags": ["lazy"]})
+    assert replaced.json["label"] == "Bunny the cat"
+    assert pets.delete("/pets/3").status_code == 204
+    gone = pets.get("/pets/3")
+    assert (gone.status_code, gone.json) == (404, {"message": "Pet 3 doesn't exist"})
+
+
+def test_pets_query_reads_repeated_tags(pets: FlaskClient) -> None:
+    both = pets.get("/pets?tag=indoor&tag=lazy")
+    assert [pet["name"] for pet in both.json] == ["Tom"]
+    assert pets.get("/pets?limit=1").json[0]["name"] == "Tom"
+    bad = pets.get("/pets?limit=0")
+    assert bad.status_code == 400
+    assert bad.json["errors"] == {
+        "query": {"limit": ["Input should be greater than or equal to 1"]}
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({}, {"name": ["Field required"]}),
+        (
+            {"name": "Kit", "species": "cow"},
+            {"species": ["Input should be 'cat', 'dog' or 'rabbit'"]},
+        ),
+        ({"name": "Kit", "owner": "me"}, {"owner": ["Extra inputs are not permitted"]}),
+        (
+            {"name": "Kit", "tags": ["x" * 21]},
+            {"tags": {"0": ["String should have at most 20 characters"]}},
+        ),
+        (
+            {"name": "Kit", "born": "yesterday"},
+            {"born": ["Input should be a valid date or datetime, input is too short"]},
+        ),
+    ],
+)
+def test_pets_refuse_bad_bodies_and_write_nothing(
+    pets: FlaskClient, body: dict[str, t.Any], errors: dict[str, t.Any]
+) -> None:
+    response = pets.post("/pets", json=body)
+    assert response.status_code == 400
+    assert response.json["errors"] == {"json": errors}
+    assert len(pets.get("/pets").json) == 2
+
+
+def test_pets_conflict(pets: FlaskClient) -> None:
+    response = pets.post("/pets", json={"name": "Tom"})
+    assert (response.status_code, response.json) == (
+        409,
+        {"message": "A pet named Tom exists"},
+    )
+
+
+def test_pets_openapi_document(pets: FlaskClient) -> None:
+    pytest.importorskip("apispec", reason="needs the 'openapi' extra")
+    from openapi_spec_validator import validate
+
+    spec = pets.get("/openapi.json").json
+    validate(spec)
+    schemas = spec["components"]["schemas"]
+    assert {"Pet", "PetIn", "Problem"} <= set(schemas)
+    assert schemas["Pet"]["properties"]["label"]["readOnly"] is True
+    assert schemas["PetIn"]["properties"]["species"]["enum"] == ["cat", "dog", "rabbit"]
+    post = spec["paths"]["/pets"]["post"]
+    assert post["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PetIn"
+    }
+    assert post["responses"]["409"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+    get = spec["paths"]["/pets"]["get"]
+    assert [p["name"] for p in get["parameters"]] == ["tag", "limit"]
+    assert pets.get("/docs").status_code == 200

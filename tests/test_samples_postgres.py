@@ -8,6 +8,7 @@ refuses to run as root. Without an ``initdb`` the tests skip.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -50,6 +51,47 @@ TIMEOUT = 30
 
 class PostgresServer(t.NamedTuple):
     port: int
+    #: Runs one of the server's programs (pg_ctl...), as its user.
+    run: t.Callable[..., subprocess.CompletedProcess[str]]
+    data: str
+    log: str
+    options: tuple[str, ...]
+
+    def stop(self) -> None:
+        """Stop the server (fast: connections are cut), as an outage."""
+        self._check(self.run("pg_ctl", "stop", "-D", self.data, "-m", "fast", "-w"))
+
+    def start(self) -> None:
+        """Start the server again, on the same port."""
+        self._check(
+            self.run(
+                "pg_ctl",
+                *("start", "-D", self.data, "-l", self.log, "-w", "-t", str(TIMEOUT)),
+                *("-o", shlex.join(self.options)),
+            )
+        )
+
+    def pids(self) -> list[int]:
+        """The postmaster's pid and its children's (the backends)."""
+        with open(os.path.join(self.data, "postmaster.pid")) as f:
+            master = int(f.readline())
+        pids = [master]
+        for task in os.listdir(f"/proc/{master}/task"):
+            with open(f"/proc/{master}/task/{task}/children") as f:
+                pids.extend(int(pid) for pid in f.read().split())
+        return pids
+
+    def signal(self, number: int) -> None:
+        """Send every process of the server ``number`` (SIGSTOP freezes it
+        as a hung host would: the kernel still accepts and acknowledges)."""
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, number)
+
+    @staticmethod
+    def _check(result: subprocess.CompletedProcess[str]) -> None:
+        if result.returncode != 0:
+            pytest.fail(f"{shlex.join(result.args)}: {result.stdout}{result.stderr}")
 
     def connect(self, dbname: str = "postgres") -> psycopg.Connection[t.Any]:
         return psycopg.connect(
@@ -177,7 +219,7 @@ def postgres() -> t.Iterator[PostgresServer]:
         )
         # pg_ctl may have checked the Unix socket; make sure TCP answers too.
         check(run("pg_isready", "-h", "127.0.0.1", "-p", str(port), "-t", str(TIMEOUT)))
-        yield PostgresServer(port)
+        yield PostgresServer(port, run, data, log, tuple(options))
     finally:
         stopped = True
         if started:

@@ -54,6 +54,7 @@ class ApiBase:
         _specs: weakref.WeakKeyDictionary[Flask, t.Any]
         _specs_lock: threading.Lock
         browsable: bool | None
+        validate_responses: bool | None
         browsable_renderer: BrowsableAPI | None
         _root_endpoints: weakref.WeakKeyDictionary[Flask, str]
         endpoints: set[str]

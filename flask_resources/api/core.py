@@ -75,8 +75,15 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         :class:`~flask_resources.browsable.BrowsableAPI`); ``None`` leaves it
         to the ``RESOURCES_BROWSABLE`` config key of the app the Api is
         bound to (off by default).
+    :param validate_responses: check every response of the Api's resources
+        against the JSON Schema its OpenAPI document gives it (see
+        :doc:`/guide/contract`); ``None`` leaves it to the
+        ``RESOURCES_VALIDATE_RESPONSES`` config key, then to ``app.testing``.
+        Needs the ``validation`` extra.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+        ``validate_responses``.
     """
 
     def __init__(
@@ -102,6 +109,7 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         security: Iterable[Mapping[str, t.Sequence[str]]] | None = None,
         parsers: Mapping[str, Parser] | None = None,
         browsable: bool | None = None,
+        validate_responses: bool | None = None,
     ) -> None:
         if set(url_part_order) != _URL_PART_KEYS or len(url_part_order) != 3:
             raise ValueError(
@@ -163,6 +171,9 @@ class Api(RoutingMixin, ResponseMixin, ErrorMixin, SpecMixin):
         )
         self._specs_lock = threading.Lock()
         self.browsable = browsable
+        #: Whether responses are checked against the document; ``None``
+        #: leaves it to the app (see :meth:`validates_responses`).
+        self.validate_responses = validate_responses
         #: The renderer of the HTML pages, once the Api is browsable.
         self.browsable_renderer: BrowsableAPI | None = None
         # The full endpoint of the root listing on each app.

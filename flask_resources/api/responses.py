@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 
+from flask import Flask, current_app, request
 from flask import make_response as flask_make_response
-from flask import request
 from flask.views import View
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 from werkzeug.wrappers import Response
 
+from .._state import get_state
 from .._utils import current_request, unpack
 from ..negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from ..negotiation import mediatypes as accept_mediatypes
@@ -28,6 +29,22 @@ class ResponseMixin(ApiBase):
     """The part of :class:`~flask_resources.Api` that holds its
     representations and request body parsers, renders its answers and
     pages them."""
+
+    def validates_responses(self, app: Flask) -> bool:
+        """Whether this Api checks its responses on ``app`` against its
+        OpenAPI document (see :doc:`/guide/contract`): the
+        ``validate_responses`` argument, else the
+        ``RESOURCES_VALIDATE_RESPONSES`` config key, else ``app.testing``
+        when the ``validation`` extra is installed.
+
+        .. versionadded:: 0.2
+        """
+        setting = self.validate_responses
+        if setting is None:
+            setting = app.config.get("RESOURCES_VALIDATE_RESPONSES")
+        if setting is None:
+            return app.testing and _validation_installed()
+        return bool(setting)
 
     def output(self, view: AnyCallable) -> AnyCallable:
         """Wrap a view function so that what it returns is rendered by
@@ -213,3 +230,28 @@ class ResponseMixin(ApiBase):
             return accepted
 
         return mediatypes
+
+
+def check_response(response: Response) -> Response:
+    """The ``after_request`` function an app with an Api runs: a response
+    of a resource whose Api validates responses is checked against the
+    Api's OpenAPI document (:func:`flask_resources.validation.check_response`)."""
+    rule = request.url_rule
+    if rule is None:
+        return response
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    state = get_state(app)
+    api = state.endpoints.get(t.cast(str, rule.endpoint)) if state else None
+    if api is None or not api.validates_responses(app):
+        return response
+    # Loaded only by apps that check responses.
+    from ..validation import check_response as check
+
+    return check(api, app, rule, response)
+
+
+@cache
+def _validation_installed() -> bool:
+    from ..validation import missing_extra
+
+    return missing_extra() is None

@@ -23,6 +23,7 @@ from ..negotiation import HTML_MEDIATYPE
 from ..resource import Resource, check_async_support
 from ..typing import AnyCallable, Decorator
 from .base import ApiBase
+from .responses import check_response
 
 if t.TYPE_CHECKING:
     from ..browsable import BrowsableAPI
@@ -65,6 +66,17 @@ class RoutingMixin(ApiBase):
         if state is None:
             state = create_state(app)
             errors.register_handlers(app)
+            app.after_request(check_response)
+        if self.validate_responses or (
+            self.validate_responses is None
+            and app.config.get("RESOURCES_VALIDATE_RESPONSES")
+        ):
+            # Asked for explicitly: without its packages, say so now.
+            from ..validation import missing_extra
+
+            missing = missing_extra()
+            if missing is not None:
+                raise ImportError(missing)
         if self not in state.apis:
             state.apis.append(t.cast("Api", self))
         self._bound.setdefault(app, []).append(setup_state)

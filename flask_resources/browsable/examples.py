@@ -6,6 +6,7 @@ import datetime
 import typing as t
 from collections.abc import Mapping
 
+from .._utils import is_pydantic_model
 from ..operations import Operation
 
 #: The locations whose arguments are read from the request body.
@@ -66,6 +67,12 @@ def example_body(operation: Operation | None) -> dict[str, t.Any] | None:
 
 def body_fields(source: t.Any, location: str | None) -> dict[str, t.Any] | None:
     """Field name -> example value for the body part of one recorded source."""
+    if is_pydantic_model(source):
+        if location not in BODY_LOCATIONS:
+            return None
+        from ..pydantic import example
+
+        return example(source)
     declared = getattr(source, "load_fields", None)
     if isinstance(declared, Mapping):
         if location not in BODY_LOCATIONS:

@@ -11,8 +11,8 @@ import inspect
 import json
 import re
 import typing as t
-from collections.abc import Iterator
-from urllib.parse import urlencode
+from collections.abc import Callable, Iterator
+from urllib.parse import unquote, urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -25,6 +25,7 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing import RequestRedirect
 
 from ..conditional import representation_etag
 from ..negotiation import JSON_MEDIATYPE
@@ -59,11 +60,17 @@ FORM_VERBS = ("POST", "PUT", "PATCH", "DELETE")
 # Headers of the page itself, not of the answer it shows.
 _PAGE_HEADERS = frozenset(("content-security-policy", "x-content-type-options"))
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+# Possessive: a string is read once, without backtracking.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*+"')
 _ANGLE_URL = re.compile(r"<([^<>]*)>")
 # Links are made only to this site's paths and to http(s) URLs: never to
-# javascript:, data: or any other scheme, whatever the data says.
-_LINK = re.compile(r"(?:https?://|/(?!/))[^\s<>]*")
+# javascript:, data: or any other scheme, whatever the data says. A
+# backslash is refused anywhere, as browsers read "/\\host" as "//host".
+_LINK = re.compile(r"(?:https?://|/(?![/\\]))[^\s<>\\\x00-\x1f\x7f]*")
+# What the answer shown links is data, anyone's: only the first so many of
+# its strings that are this site's routes, and none longer than a URL.
+_MAX_LINKS = 500
+_MAX_LINK_LENGTH = 2000
 
 
 class Token(t.NamedTuple):
@@ -326,37 +333,69 @@ class BrowsableAPI:
         return url_for(endpoint, _root="")
 
 
-def json_tokens(text: str) -> Iterator[Token]:
-    """Split pretty-printed JSON into text and links: a string that is a URL
-    (a path on this site, or http(s)) becomes a link to it."""
+def json_tokens(
+    text: str, link: Callable[[str], bool] | None = None
+) -> Iterator[Token]:
+    """Split pretty-printed JSON into text and links: a string that ``link``
+    accepts (by default :func:`is_route`, a route of this site) becomes a
+    link to it, up to a few hundred of them.
+
+    Linear in the length of ``text``, whatever it holds: each string is read
+    once, and text that is not JSON (a quote never closed) ends the links.
+
+    .. versionchanged:: 0.2
+        Links only this site's routes, and takes any text in linear time.
+    """
+    accept = is_route if link is None else link
+    links = 0
     position = 0
-    for match in _JSON_STRING.finditer(text):
-        if match.start() > position:
-            yield Token(text[position : match.start()])
+    while links < _MAX_LINKS:
+        start = text.find('"', position)
+        if start < 0:
+            break
+        match = _JSON_STRING.match(text, start)
+        if match is None:
+            break
+        if start > position:
+            yield Token(text[position:start])
         literal = match.group()
-        try:
-            decoded = json.loads(literal)
-        except ValueError:
-            decoded = None
-        href = decoded if isinstance(decoded, str) and is_link(decoded) else None
+        href = None
+        if len(literal) <= _MAX_LINK_LENGTH + 2:
+            try:
+                decoded = json.loads(literal)
+            except ValueError:
+                decoded = None
+            if isinstance(decoded, str) and accept(decoded):
+                href = decoded
+                links += 1
         yield Token(literal, href)
         position = match.end()
     if position < len(text):
         yield Token(text[position:])
 
 
-def header_tokens(name: str, value: str) -> Iterator[Token]:
-    """A header value as text and links: a ``Location`` that is a URL, and
-    each ``<URL>`` of a ``Link``; any other header is text."""
+def header_tokens(
+    name: str, value: str, link: Callable[[str], bool] | None = None
+) -> Iterator[Token]:
+    """A header value as text and links: a ``Location`` that ``link``
+    accepts (by default :func:`is_route`), and each such ``<URL>`` of a
+    ``Link``; any other header is text.
+
+    .. versionchanged:: 0.2
+        Links only this site's routes.
+    """
+    accept = is_route if link is None else link
     name = name.lower()
-    if name in ("location", "content-location") and is_link(value):
+    if name in ("location", "content-location") and accept(value):
         yield Token(value, value)
         return
     position = 0
     if name == "link":
+        links = 0
         for match in _ANGLE_URL.finditer(value):
             target = match.group(1)
-            if is_link(target):
+            if links < _MAX_LINKS and accept(target):
+                links += 1
                 yield Token(value[position : match.start(1)])
                 yield Token(target, target)
                 position = match.end(1)
@@ -365,9 +404,52 @@ def header_tokens(name: str, value: str) -> Iterator[Token]:
 
 
 def is_link(value: str) -> bool:
-    """Whether the page links ``value``: a path on this site or an http(s)
-    URL, with no white space or angle brackets."""
-    return _LINK.fullmatch(value) is not None
+    """Whether ``value`` may be a link at all: a path on this site or an
+    http(s) URL, with no white space, control character, angle bracket or
+    backslash. Docstrings' links are these.
+
+    .. versionchanged:: 0.2
+        Refuses a backslash, which browsers read as a slash.
+    """
+    return len(value) <= _MAX_LINK_LENGTH and _LINK.fullmatch(value) is not None
+
+
+def is_route(value: str) -> bool:
+    """Whether the page links ``value`` from the data it shows: a path (or
+    an http(s) URL of the request's own host) under the app's script root
+    that one of the app's routes answers with GET. Needs a request context.
+
+    A stored name such as ``/\\evil.example`` or ``//evil.example``, which
+    a browser would take to another site, is never a link; nor is a path
+    that would only answer 404 or 405.
+
+    .. versionadded:: 0.2
+    """
+    if not is_link(value):
+        return False
+    host = request.host_url
+    if value.startswith(("http://", "https://")):
+        if not value.startswith(host):
+            return False
+        value = value[len(host) - 1 :]
+        if value.startswith("//"):
+            return False
+    path = unquote(urlsplit(value).path)
+    root = request.script_root
+    if root:
+        if path != root and not path.startswith(root + "/"):
+            return False
+        path = path[len(root) :] or "/"
+    adapter = current_app.create_url_adapter(request)
+    if adapter is None:
+        return False
+    try:
+        adapter.match(path, method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:
+        return False
+    return True
 
 
 def _rule_for_other_verbs(allowed: t.Iterable[str]) -> Rule | None:

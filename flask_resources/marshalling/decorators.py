@@ -1,5 +1,6 @@
 """``marshal``, ``marshal_with`` and ``marshal_with_field``: format what a
-view returns through a fields dict, a field or a marshmallow schema."""
+view returns through a fields dict, a field, a marshmallow schema or a
+pydantic model."""
 
 from __future__ import annotations
 
@@ -11,19 +12,22 @@ from functools import wraps
 
 from werkzeug.sansio.response import Response
 
-from .._utils import unpack
+from .._utils import is_pydantic_model, unpack
 from ..fields import FieldsMapping, Raw, make_field
 from .cache import _Entry, _get_dump
 from .compiler import Dump
 
 if t.TYPE_CHECKING:
     import marshmallow as ma
+    import pydantic
 
 F = t.TypeVar("F", bound=Callable[..., t.Any])
 
-#: What :class:`marshal_with` formats with: a fields dict or a marshmallow
-#: schema class or instance.
-MarshalSource: t.TypeAlias = "FieldsMapping | type[ma.Schema] | ma.Schema"
+#: What :class:`marshal_with` formats with: a fields dict, a marshmallow
+#: schema class or instance, or a pydantic model class (or ``list[Model]``).
+MarshalSource: t.TypeAlias = (
+    "FieldsMapping | type[ma.Schema] | ma.Schema | type[pydantic.BaseModel] | t.Any"
+)
 
 
 def marshal(data: t.Any, fields: MarshalSource, envelope: str | None = None) -> t.Any:
@@ -42,7 +46,10 @@ def marshal(data: t.Any, fields: MarshalSource, envelope: str | None = None) -> 
     stay unchanged.
 
     A :class:`marshmallow.Schema` class or instance works in place of the
-    fields dict; a list or tuple is dumped item by item.
+    fields dict; a list or tuple is dumped item by item. So does a pydantic
+    model class or ``list[Model]`` (see :doc:`/guide/pydantic`): objects are
+    read by attribute or key and dumped in JSON mode by alias; one that does
+    not fit raises :class:`~flask_resources.ResponseValidationError`.
 
     :param data: what to marshal.
     :param fields: output keys mapped to fields (instances or classes) or to
@@ -84,8 +91,9 @@ class marshal_with:
         def post(self):
             ...
 
-    :param fields: the fields dict, as for :func:`marshal`, or a
-        :class:`marshmallow.Schema` class or instance.
+    :param fields: the fields dict, as for :func:`marshal`, a
+        :class:`marshmallow.Schema` class or instance, or a pydantic model
+        class or ``list[Model]``.
     :param envelope: wrap the output in a dict under this key.
     :param code: the status of a body returned without one.
 
@@ -114,10 +122,17 @@ class marshal_with:
     def __call__(self, f: F) -> F:
         wrapper = _wrap_result(f, self.make_dump(), self.code)
         source = self.fields
-        if isinstance(source, type):
-            # A schema class: record an instance, as for every schema.
+        if isinstance(source, type) and hasattr(source, "_declared_fields"):
+            # A marshmallow schema class: record an instance, as for every
+            # schema. (A pydantic model is recorded as its class.)
             source = source()
-        _record_success(wrapper, self.code or 200, source, self.envelope)
+        _record_success(
+            wrapper,
+            self.code or 200,
+            source,
+            self.envelope,
+            stated=self.code is not None,
+        )
         return wrapper
 
 
@@ -153,10 +168,12 @@ def _record_success(
     *,
     description: str | None = None,
     extensions: t.Mapping[str, t.Any] | None = None,
+    stated: bool = False,
 ) -> None:
     """Record that the method's return value gives the ``status`` response,
     formatted by ``source`` (inside ``envelope``); ``extensions`` go in the
-    operation's record (Flask-RESTX's ``marshal_with`` notes its mask)."""
+    operation's record (Flask-RESTX's ``marshal_with`` notes its mask);
+    ``stated`` when the code gave the status rather than it being assumed."""
     # Imported on first use, so that importing this module does not load the
     # documentation records (issue 15).
     from ..operations import Operation, ResponseDoc, amend
@@ -167,6 +184,7 @@ def _record_success(
         source=source,
         envelope=envelope,
         success=True,
+        stated=stated,
     )
     amend(
         wrapper,
@@ -208,13 +226,23 @@ def _wrap_result(f: F, dump: Dump, code: int | None = None) -> F:
 #: :func:`~flask_resources.schemas.schema_dumper`, once loaded; an import
 #: statement on every ``marshal`` call would cost more than the call itself.
 _loaded_schema_dumper: Callable[[object], Dump | None] | None = None
+#: :func:`flask_resources.pydantic.model_dumper`, once loaded.
+_loaded_model_dumper: Callable[[object], Dump | None] | None = None
 
 
 def _schema_dumper(source: object) -> Dump | None:
     """:func:`~flask_resources.schemas.schema_dumper`, once marshmallow is
     loaded: until then no schema exists, and apps that marshal with fields
-    dicts alone never load the marshmallow support."""
-    global _loaded_schema_dumper
+    dicts alone never load the marshmallow support. The same for pydantic
+    models and :func:`flask_resources.pydantic.model_dumper`."""
+    global _loaded_schema_dumper, _loaded_model_dumper
+    if not isinstance(source, dict) and is_pydantic_model(source):
+        if _loaded_model_dumper is None:
+            from ..pydantic import model_dumper
+
+            # Threads racing here all store the same function.
+            _loaded_model_dumper = model_dumper
+        return _loaded_model_dumper(source)
     dumper = _loaded_schema_dumper
     if dumper is None:
         if "marshmallow" not in sys.modules:

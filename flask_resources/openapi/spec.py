@@ -3,8 +3,9 @@
 Reads the app's URL map (every rule of the Api's endpoints, with blueprint
 and Api prefixes), the resource classes behind them and their operation
 records (:mod:`flask_resources.operations`); marshmallow schemas go through
-apispec's ``MarshmallowPlugin``, reqparse parsers, fields and URL converters
-through :mod:`.convert`.
+apispec's ``MarshmallowPlugin``, pydantic models through their own JSON
+Schema (:func:`flask_resources.pydantic.json_schema`), reqparse parsers,
+fields and URL converters through :mod:`.convert`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import marshmallow as ma
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .._state import get_state
+from .._utils import is_pydantic_model
 from ..conditional import verb_operation
 from ..errors import ERROR_FORMAT_KEY, PROBLEM_MEDIATYPE, error_body_schema
 from ..exceptions import OpenAPIError
@@ -183,6 +185,9 @@ class _Builder:
             plugins=[self.plugin],
             **options,
         )
+        converter = self.plugin.converter
+        assert converter is not None  # Set when the spec was made.
+        converter.add_attribute_function(validator_keywords)  # type: ignore[no-untyped-call]
         self.fields = FieldsConverter(api.schema_name_of, self.add_schema)
         self.security = setting(api, app, "security")
         self.validation_status = int(
@@ -191,6 +196,9 @@ class _Builder:
         #: Errors are problem details (RFC 9457), served as
         #: application/problem+json where they would be JSON.
         self.problem = app.config.get(ERROR_FORMAT_KEY) == "problem"
+        self.openapi30 = self.spec.openapi_version.major == 3 and (
+            self.spec.openapi_version.minor == 0
+        )
         self.operation_ids: set[str] = set()
         self.tags: dict[str, str | None] = {}
         self.used_errors: set[str] = set()
@@ -396,6 +404,10 @@ class _Builder:
     ) -> bool:
         """Add what one :class:`Arguments` reads; whether a body is required."""
         source = arguments.source
+        if is_pydantic_model(source):
+            return self.add_model_arguments(
+                source, arguments, parameters, bodies, resource=resource
+            )
         if isinstance(source, ma.Schema):
             location = arguments.location or "json"
             if location in _PARAMETER_IN:
@@ -434,7 +446,7 @@ class _Builder:
                 f"cannot describe {location} arguments from {type(source).__name__}"
             )
         try:
-            schema = self.body_schema(source)
+            schema = self.body_schema(source, mode="validation")
         except OpenAPIError:
             raise OpenAPIError(
                 f"cannot describe request arguments from {type(source).__name__}"
@@ -445,6 +457,51 @@ class _Builder:
             # JSON Schema: a body is needed when the schema requires a key.
             return bool(source.get("required"))
         return True
+
+    def add_model_arguments(
+        self,
+        model: t.Any,
+        arguments: Arguments,
+        parameters: list[dict[str, t.Any]],
+        bodies: dict[str, list[dict[str, t.Any]]],
+        *,
+        resource: type,
+    ) -> bool:
+        """Add what a pydantic model reads; whether a body is required."""
+        location = arguments.location or "json"
+        if location == "path":
+            return False  # The rule's variables are documented already.
+        schema = self.model_schema(model, "validation")
+        if location in _PARAMETER_IN:
+            ref = schema.get("$ref", "")
+            component = self.spec.components.schemas.get(ref.rpartition("/")[2])
+            if component is None:
+                raise OpenAPIError(f"cannot describe {location} from {model!r}")
+            required = set(component.get("required") or ())
+            for name, value in (component.get("properties") or {}).items():
+                parameter: dict[str, t.Any] = {
+                    "name": name,
+                    "in": _PARAMETER_IN[location],
+                    "required": name in required,
+                    "schema": value,
+                }
+                if isinstance(value, Mapping) and value.get("description"):
+                    parameter["description"] = value["description"]
+                parameters.append(parameter)
+            return False
+        media_types: t.Sequence[str]
+        if arguments.content_types:
+            media_types = arguments.content_types
+        elif location == "body":
+            media_types = self.body_media_types(resource)
+        else:
+            media_types = _BODY_MEDIA.get(location, ("application/json",))
+        for media in media_types:
+            bodies.setdefault(media, []).append(schema)
+        if schema.get("type") == "array":
+            return True
+        name = str(schema.get("$ref", "")).rpartition("/")[2]
+        return bool(self.spec.components.schemas.get(name, {}).get("required"))
 
     def add_parser(
         self,
@@ -500,7 +557,12 @@ class _Builder:
 
     def argument_errors(self, arguments: Arguments) -> list[tuple[int, str]]:
         """The error responses reading ``arguments`` can give."""
-        if isinstance(arguments.source, ma.Schema):
+        source = arguments.source
+        if not arguments.parses and is_pydantic_model(source):
+            # A model documented only (Flask-RESTX's expect): what refuses
+            # the body answers its own 400, not use_args' ValidationError.
+            return [(400, "Error")]
+        if isinstance(source, ma.Schema) or is_pydantic_model(source):
             statuses = {self.validation_status}
             if arguments.location in ("json", "json_or_form", "body"):
                 statuses.add(400)  # Unreadable JSON is 400 whatever the setting.
@@ -536,7 +598,9 @@ class _Builder:
                     response,
                     headers={**record.response_headers, **response.headers},
                 )
-            responses[str(status)] = self.response(response, media, listed=listed)
+            responses[str(status)] = self.response(
+                response, media, listed=listed, resource=resource
+            )
         for status, names in errors.items():
             key = str(status)
             if key in responses and "content" in responses[key]:
@@ -544,25 +608,33 @@ class _Builder:
             for name in names:
                 self.used_errors.add(name)
             refs = [{"$ref": f"#/components/schemas/{name}"} for name in names]
-            schema = refs[0] if len(refs) == 1 else {"oneOf": refs}
+            schema = refs[0] if len(refs) == 1 else {"anyOf": refs}
             responses[key] = {
                 "description": responses.get(key, {}).get("description")
                 or _phrase(status),
-                "content": {media: {"schema": schema} for media in error_media},
+                "content": {
+                    media: {"schema": self.media_schema(media, schema, resource)}
+                    for media in error_media
+                },
             }
         if "default" not in responses:
             self.used_errors.add("Error")
             responses["default"] = {
                 "description": "Error",
                 "content": {
-                    media: {"schema": {"$ref": "#/components/schemas/Error"}}
+                    media: {"schema": self.media_schema(media, _ERROR_REF, resource)}
                     for media in error_media
                 },
             }
         return responses
 
     def response(
-        self, response: ResponseDoc, media_types: list[str], *, listed: bool = False
+        self,
+        response: ResponseDoc,
+        media_types: list[str],
+        *,
+        listed: bool = False,
+        resource: type | None = None,
     ) -> dict[str, t.Any]:
         result: dict[str, t.Any] = {
             "description": response.description or _phrase(response.status)
@@ -578,7 +650,7 @@ class _Builder:
                     "required": [response.envelope],
                 }
             result["content"] = {
-                media: {"schema": schema}
+                media: {"schema": self.media_schema(media, schema, resource)}
                 for media in (response.content_types or media_types)
             }
         if response.headers:
@@ -587,8 +659,17 @@ class _Builder:
             }
         return result
 
-    def body_schema(self, source: t.Any) -> t.Any:
-        """The JSON Schema of a body formatted with ``source``."""
+    def body_schema(
+        self,
+        source: t.Any,
+        *,
+        mode: t.Literal["validation", "serialization"] = "serialization",
+    ) -> t.Any:
+        """The JSON Schema of a body formatted with ``source``; a pydantic
+        model's is the one of ``mode``: ``validation`` for a request body,
+        ``serialization`` for a response."""
+        if is_pydantic_model(source):
+            return self.model_schema(source, mode)
         if isinstance(source, type) and issubclass(source, ma.Schema):
             source = source()
         if isinstance(source, ma.Schema):
@@ -597,7 +678,7 @@ class _Builder:
             return self.fields.dict_schema(source)
         if isinstance(source, (list, tuple)) and len(source) == 1:
             # [model]: a list of what the model formats.
-            return {"type": "array", "items": self.body_schema(source[0])}
+            return {"type": "array", "items": self.body_schema(source[0], mode=mode)}
         if isinstance(source, (Raw, type)):
             return self.fields.field_schema(source)
         if isinstance(source, Mapping):
@@ -605,6 +686,25 @@ class _Builder:
                 return self.fields.dict_schema(source)
             return dict(source)  # Already JSON Schema.
         raise OpenAPIError(f"cannot describe a response body from {source!r}")
+
+    def media_schema(self, media: str, schema: t.Any, resource: type | None) -> t.Any:
+        """The schema of a body in ``media``: ``schema`` for JSON; for any
+        other media type, what its representation declares in an
+        ``openapi_schema`` attribute (a dict), else a string (a CSV or XML
+        body is text, not the JSON object it was rendered from)."""
+        if is_json_media(media):
+            return schema
+        representation = None
+        if resource is not None:
+            representation = (getattr(resource, "representations", None) or {}).get(
+                media
+            )
+        if representation is None:
+            representation = self.api.representations.get(media)
+        own = getattr(representation, "openapi_schema", None)
+        if isinstance(own, Mapping):
+            return dict(own)
+        return {"type": "string"}
 
     def error_media_types(self, media_types: list[str]) -> list[str]:
         """The media types of error bodies: with problem details, JSON is
@@ -652,6 +752,56 @@ class _Builder:
         resolved: dict[str, t.Any] = resolver.resolve_schema_dict(schema)  # type: ignore[no-untyped-call]
         return resolved
 
+    def model_schema(
+        self, model: t.Any, mode: t.Literal["validation", "serialization"]
+    ) -> dict[str, t.Any]:
+        """A pydantic model (or ``list[Model]``) as a reference to its
+        component (in an array for a list).
+
+        Each model it refers to is a component too, named as pydantic names
+        it; a name already taken by a different schema (a marshmallow
+        schema's, or the other mode's when a model's request and response
+        differ, as with ``computed_field`` or ``Decimal``) gets ``Input`` or
+        ``Output``, then a number, appended.
+        """
+        from ..pydantic import REF_PREFIX, json_schema
+
+        try:
+            schema, defs = json_schema(model, mode, openapi30=self.openapi30)
+        except ValueError as exc:
+            raise OpenAPIError(str(exc)) from None
+        taken = self.spec.components.schemas
+        suffix = "Input" if mode == "validation" else "Output"
+        bases = {key: _UNSAFE_ID.sub("", key) or "Model" for key in defs}
+        tries = dict.fromkeys(defs, 0)
+
+        def candidate(key: str) -> str:
+            number = tries[key]
+            if number == 0:
+                return bases[key]
+            return bases[key] + suffix + (str(number) if number > 1 else "")
+
+        while True:
+            names = {key: candidate(key) for key in defs}
+            rewritten = {
+                key: _renamed_refs(value, names, REF_PREFIX)
+                for key, value in defs.items()
+            }
+            clashes = [
+                key
+                for key in defs
+                if names[key] in taken and taken[names[key]] != rewritten[key]
+            ]
+            if not clashes:
+                break
+            for key in clashes:
+                tries[key] += 1
+        for key, value in rewritten.items():
+            if names[key] not in taken:
+                self.spec.components.schema(names[key], value)
+        result: dict[str, t.Any] = _renamed_refs(schema, names, REF_PREFIX)
+        return result
+
     def add_schema(self, name: str, schema: dict[str, t.Any]) -> None:
         if name in self.spec.components.schemas:
             raise OpenAPIError(f"two schemas are named {name!r}")
@@ -681,6 +831,42 @@ class _Builder:
             number += 1
             name = f"{base}{number}"
         return name
+
+
+def _renamed_refs(schema: t.Any, names: Mapping[str, str], prefix: str) -> t.Any:
+    """``schema`` with each ``$ref`` to ``prefix + key`` pointing at
+    ``prefix + names[key]``."""
+    if isinstance(schema, list):
+        return [_renamed_refs(item, names, prefix) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {key: _renamed_refs(value, names, prefix) for key, value in schema.items()}
+    ref = result.get("$ref")
+    if isinstance(ref, str) and ref.startswith(prefix):
+        key = ref[len(prefix) :]
+        result["$ref"] = prefix + names.get(key, key)
+    return result
+
+
+def validator_keywords(
+    converter: t.Any, field: t.Any, **kwargs: t.Any
+) -> dict[str, t.Any]:
+    """The JSON Schema keywords a marshmallow field's validators declare in
+    an ``openapi_schema`` attribute (a dict), for validators apispec does
+    not know (it states ``Regexp``, ``OneOf``, ``Length``, ``Range``, ...).
+    Registered with apispec as an attribute function."""
+    keywords: dict[str, t.Any] = {}
+    for validator in field.validators:
+        own = getattr(validator, "openapi_schema", None)
+        if isinstance(own, Mapping):
+            keywords.update(own)
+    return keywords
+
+
+def is_json_media(media: str) -> bool:
+    """Whether a media type is JSON (``application/json``, ``*/*+json``)."""
+    main = media.split(";", 1)[0].strip().lower()
+    return main == "application/json" or main.endswith("+json")
 
 
 def _docstring(func: t.Any) -> tuple[str | None, str | None]:

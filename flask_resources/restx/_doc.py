@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import typing as t
 import warnings
 from collections.abc import Callable, Mapping
@@ -224,12 +223,12 @@ class DocMixin:
 
         def decorator(func: T) -> T:
             # Loaded on first use: the marshalling layer loads only for code
-            # that marshals (imported by name, as it is another area's module).
-            marshal_with = importlib.import_module(
-                ".marshalling", __package__
-            ).marshal_with
+            # that marshals.
+            from .marshalling import marshal_with
+
             before = get_operation(func)
-            wrapped = marshal_with(fields, ordered=self.ordered, **kwargs)(func)
+            method = t.cast("Callable[..., t.Any]", func)
+            wrapped = marshal_with(fields, ordered=self.ordered, **kwargs)(method)
             document_marshal(
                 wrapped,
                 before,
@@ -286,6 +285,9 @@ def document_marshal(
         source=[fields] if as_list else fields,
         envelope=options.get("envelope"),
         success=True,
+        # Flask-RESTX documents 200 when no code is given: only another
+        # status is one the author stated.
+        stated=status != 200,
     )
     record = record.merged(
         Operation(responses={status: response}, extensions={"restx_mask": mask})
@@ -420,7 +422,11 @@ def _record(spec: Mapping[str, t.Any]) -> Operation:
         responses[status] = _response(status, value)
     if spec.get("model") is not None:
         status = _status(spec.get("default_code", HTTPStatus.OK))
-        doc = ResponseDoc(status, source=_body_source(spec["model"]))
+        doc = ResponseDoc(
+            status,
+            source=_body_source(spec["model"]),
+            stated="default_code" in spec,
+        )
         responses[status] = (
             responses[status].merged(doc) if status in responses else doc
         )
@@ -509,9 +515,9 @@ def _expected(item: t.Any) -> Arguments:
 
 def _response(status: Status, value: t.Any) -> ResponseDoc:
     if isinstance(value, ResponseDoc):
-        return dataclasses.replace(value, status=status)
+        return dataclasses.replace(value, status=status, stated=True)
     if isinstance(value, str):
-        return ResponseDoc(status, description=value)
+        return ResponseDoc(status, description=value, stated=True)
     if isinstance(value, (list, tuple)) and len(value) in (2, 3):
         description, model = value[0], value[1]
         options = dict(value[2]) if len(value) == 3 and value[2] else {}
@@ -524,6 +530,7 @@ def _response(status: Status, value: t.Any) -> ResponseDoc:
                 name: _header(header, name)
                 for name, header in dict(options.get("headers") or {}).items()
             },
+            stated=True,
         )
     raise ValueError(f"Unsupported response specification for {status}: {value!r}")
 

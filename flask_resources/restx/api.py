@@ -47,6 +47,7 @@ _CORE_OPTIONS = frozenset(
         "servers",
         "parsers",
         "browsable",
+        "validate_responses",
     }
 )
 

@@ -306,6 +306,9 @@ class marshal_with:
             envelope,
             description=self.description,
             extensions=extensions,
+            # Flask-RESTX documents 200 when no code is given: only another
+            # status is one the author stated.
+            stated=self.code != 200,
         )
         return wrapper
 

@@ -3,7 +3,6 @@ handlers under one path, added to one or more Apis."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import typing as t
 import warnings
@@ -255,14 +254,16 @@ class Namespace(DocMixin):
 
     def parser(self) -> t.Any:
         """A new :class:`~flask_resources.restx.reqparse.RequestParser`."""
-        # Another area's module, imported by name on first use.
-        reqparse = importlib.import_module(".reqparse", __package__)
-        return reqparse.RequestParser()
+        # Loaded on first use, as the package loads it.
+        from .reqparse import RequestParser
+
+        return RequestParser()
 
     def marshal(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """:func:`~flask_resources.restx.marshal`."""
-        marshalling = importlib.import_module(".marshalling", __package__)
-        return marshalling.marshal(*args, **kwargs)
+        from .marshalling import marshal
+
+        return marshal(*args, **kwargs)
 
     @property
     def payload(self) -> t.Any:

@@ -9,7 +9,13 @@ from flask import current_app
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from .. import operations
-from .._utils import current_request, load_json_body, read_body
+from .._utils import (
+    current_request,
+    is_pydantic_model,
+    load_json_body,
+    read_body,
+)
+from ..exceptions import abort
 from ..resource import Resource as _CoreResource
 
 if t.TYPE_CHECKING:
@@ -113,6 +119,13 @@ class Resource(_CoreResource):
         too, when the Api was, else when the ``RESTX_VALIDATE`` config key
         is true. An invalid payload answers 400 with
         ``{"errors": {...}, "message": "Input payload validation failed"}``.
+
+        A pydantic model works as a model here (the payload is checked, and
+        ``ns.payload`` stays the decoded JSON); its errors are keyed by
+        dotted path, as a model's are.
+
+        .. versionchanged:: 0.2
+            ``expect`` takes a pydantic model.
         """
         record = operations.get_operation(func)
         if record is None:
@@ -121,9 +134,9 @@ class Resource(_CoreResource):
         for arguments in record.arguments:
             source = arguments.source
             if isinstance(source, (list, tuple)) and len(source) == 1:
-                if _is_model(source[0]):
+                if _is_model(source[0]) or is_pydantic_model(source[0]):
                     expected.append((source[0], True))
-            elif _is_model(source):
+            elif _is_model(source) or is_pydantic_model(source):
                 expected.append((source, False))
         if not expected:
             return
@@ -139,7 +152,10 @@ class Resource(_CoreResource):
         for model, collection in expected:
             items = data if collection and isinstance(data, list) else [data]
             for item in items:
-                model.validate(item, resolver, format_checker)
+                if is_pydantic_model(model):
+                    _check_pydantic(model, item)
+                else:
+                    model.validate(item, resolver, format_checker)
 
     def _validate_by_default(self) -> bool:
         api = self.api
@@ -150,3 +166,15 @@ class Resource(_CoreResource):
             if api.validate is not None:
                 return bool(api.validate)
         return bool(current_app.config.get("RESTX_VALIDATE", False))
+
+
+def _check_pydantic(model: t.Any, data: t.Any) -> None:
+    """Answer Flask-RESTX's 400 when ``data`` does not fit a pydantic model;
+    the messages never repeat the input."""
+    from ..pydantic import problems
+    from .model import VALIDATION_MESSAGE
+
+    found = problems(model, data)
+    if found:
+        errors = {".".join(map(str, path)) or "": message for path, message in found}
+        abort(400, errors=errors, message=VALIDATION_MESSAGE)

@@ -22,7 +22,16 @@ from flask import Flask
 
 from flask_resources import Api
 
-from .resources import SECURITY_SCHEME, TOKEN_KEY, Cat, CatList, database_unavailable
+from .outage import is_unavailable, quiet_outages, summary
+from .resources import (
+    SECURITY_SCHEME,
+    TOKEN_KEY,
+    Cat,
+    CatList,
+    Live,
+    Ready,
+    database_unavailable,
+)
 from .storage import CONNECT_TIMEOUT, STATEMENT_TIMEOUT, CatRepository, display_url
 
 __all__ = ["create_app", "repository_of"]
@@ -35,6 +44,10 @@ def create_app(
     config: Mapping[str, t.Any] | None = None, *, instance_path: str | None = None
 ) -> Flask:
     """Create the cats app and, unless told not to, its database table.
+
+    The app starts whether or not the database answers: when it does not,
+    one line is logged, the table is created on the first request that
+    reaches the database, and until then requests answer 503.
 
     ``DATABASE_URL`` (any SQLAlchemy URL), ``CATS_API_TOKEN``,
     ``DATABASE_CONNECT_TIMEOUT`` and ``DATABASE_STATEMENT_TIMEOUT`` (seconds)
@@ -73,12 +86,27 @@ def create_app(
         app.config["DATABASE_URL"] = url
     repository = CatRepository.from_url(
         url,
+        create_schema=app.config["CATS_CREATE_SCHEMA"],
         connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT"],
         statement_timeout=app.config["DATABASE_STATEMENT_TIMEOUT"],
     )
+    # Each request failing on an unavailable database logs one line, a few
+    # seconds apart at most, instead of a traceback per request.
+    quiet_outages(app)
     if app.config["CATS_CREATE_SCHEMA"]:
-        # Safe when every worker of a server does it at once.
-        repository.create_schema()
+        try:
+            # Safe when every worker of a server does it at once.
+            repository.ensure_schema()
+        except (sa.exc.DBAPIError, sa.exc.TimeoutError) as e:
+            if not is_unavailable(e):
+                raise
+            # A worker that failed to boot here would stop gunicorn's master
+            # for good: start, answer 503 and /health/ready 503 meanwhile.
+            app.logger.warning(
+                "The database is unavailable at start-up (%s); the cats"
+                " table is checked on the first request that reaches it.",
+                summary(e),
+            )
         # Hand no open connection to the workers a pre-forking server
         # (gunicorn --preload) forks from this process.
         repository.close()
@@ -116,6 +144,12 @@ def create_app(
     api.add_resource(CatList, "/cats", endpoint="cats", resource_class_kwargs=kwargs)
     api.add_resource(
         Cat, "/cats/<int:cat_id>", endpoint="cat", resource_class_kwargs=kwargs
+    )
+    # For the load balancer and the service manager: is the process alive,
+    # and can it serve (does the database answer)?
+    api.add_resource(Live, "/health/live", endpoint="live")
+    api.add_resource(
+        Ready, "/health/ready", endpoint="ready", resource_class_kwargs=kwargs
     )
     return app
 

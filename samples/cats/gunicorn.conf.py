@@ -26,10 +26,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2)
 worker_class = "gthread"
 threads = 4
 
-# A worker silent for this long is killed and replaced. It must exceed the
-# app's own bounds on a request (DATABASE_CONNECT_TIMEOUT 5 s plus
-# DATABASE_STATEMENT_TIMEOUT 10 s per statement), so a slow database gets a
-# 503 from the app rather than a killed worker and a dropped connection.
+# A worker silent for this long is killed and replaced (with gthread, only
+# a worker whose main loop is stuck: a request thread waiting on the
+# database does not count). The app bounds its own waits instead
+# (DATABASE_CONNECT_TIMEOUT 3 s, DATABASE_STATEMENT_TIMEOUT 6 s and a
+# watchdog for a frozen server), well below this, so a slow or frozen
+# database gets a 503 from the app rather than a hung request.
 timeout = 30
 # On SIGTERM (a deploy, docker stop), requests under way get this long.
 graceful_timeout = 30

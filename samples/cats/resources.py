@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import typing as t
 
-import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_httpauth import HTTPTokenAuth
 from werkzeug.exceptions import ServiceUnavailable
@@ -15,6 +14,7 @@ from flask_resources.auth import api_auth
 from flask_resources.conditional import check_preconditions, etag_for
 from flask_resources.pagination import paginate
 
+from .outage import is_unavailable
 from .schemas import CatSchema, cat_patch_schema
 from .storage import CatRepository, CatRow
 
@@ -63,10 +63,9 @@ def database_unavailable(e: Exception) -> ServiceUnavailable | None:
     beyond the lock timeout (``OperationalError``), the connection was lost
     (``connection_invalidated``), or the pool has no free connection
     (``TimeoutError``). Other database errors, such as a refused write, stay
-    500s. What went wrong is logged, not sent."""
-    if isinstance(e, sa.exc.DBAPIError) and not (
-        isinstance(e, sa.exc.OperationalError) or e.connection_invalidated
-    ):
+    500s. What went wrong is logged (one line, see
+    :class:`~samples.cats.outage.OutageLogFilter`), not sent."""
+    if not is_unavailable(e):
         return None
     return ServiceUnavailable(
         "The database is unavailable; try again later.", retry_after=RETRY_AFTER
@@ -167,6 +166,30 @@ class Cat(Resource):
     @staticmethod
     def _missing(cat_id: int) -> t.NoReturn:
         abort(404, message=f"Cat {cat_id} doesn't exist.")
+
+
+class Live(Resource):
+    """``/health/live``: 200 while the process can answer at all; it never
+    touches the database, so an outage does not get workers restarted."""
+
+    @doc(hide=True)  # for the infrastructure, not in the API's document
+    def get(self) -> t.Any:
+        """Whether the process is alive."""
+        return {"status": "ok"}
+
+
+class Ready(Resource):
+    """``/health/ready``: 200 when the database answers, else 503 with
+    ``Retry-After``: take the host out of the load balancer meanwhile."""
+
+    def __init__(self, *, repository: CatRepository) -> None:
+        self.repository = repository
+
+    @doc(hide=True)
+    def get(self) -> t.Any:
+        """Whether the service can serve requests."""
+        self.repository.ping()
+        return {"status": "ok"}
 
 
 def _etag(cat: CatRow) -> str:

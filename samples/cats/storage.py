@@ -6,6 +6,7 @@ import datetime
 import math
 import os
 import sqlite3
+import threading
 import time
 import typing as t
 from collections.abc import Callable, Mapping
@@ -15,6 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from flask_resources.pagination import SelectPages
+
+from .outage import Watchdog, watch_checkouts
 
 metadata = sa.MetaData()
 
@@ -47,12 +50,23 @@ class CatRow(t.TypedDict):
     born: datetime.date | None
 
 
-#: Seconds to wait for a connection to the database server, by default.
-CONNECT_TIMEOUT = 5.0
+#: Seconds to wait for a connection to the database server, and for a free
+#: connection in the pool, by default.
+CONNECT_TIMEOUT = 3.0
 #: Seconds one statement may run (or, on SQLite, wait for the write lock),
-#: by default. Below gunicorn's worker timeout, so a frozen database gets a
-#: 503 instead of a killed worker.
-STATEMENT_TIMEOUT = 10.0
+#: by default. With the connect timeout, about 10 s: far below gunicorn's
+#: worker timeout, so a frozen database gets a 503 instead of a killed
+#: worker.
+STATEMENT_TIMEOUT = 6.0
+#: Seconds past the statement timeout after which the watchdog cuts a
+#: connection still checked out: the server's own timeout, when it can
+#: still act, answers first with a cleaner error.
+WATCHDOG_GRACE = 1.0
+#: TCP keepalive settings of each PostgreSQL connection (libpq's
+#: ``keepalives_idle``, ``keepalives_interval``, ``keepalives_count``): a
+#: pooled connection to a host that vanished is found dead in about 45 s,
+#: rather than the kernel's two hours.
+KEEPALIVES = (30, 5, 3)
 
 # The key of the PostgreSQL advisory lock create_schema takes: any constant
 # number, the same in every process.
@@ -76,22 +90,36 @@ def create_engine(
     """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
-    if backend != "sqlite":
-        connect_args: dict[str, t.Any] = {}
-        if backend == "postgresql":
-            # Without these a frozen or unreachable server hangs every request
-            # until gunicorn kills the worker.
-            connect_args = {
-                "connect_timeout": max(2, math.ceil(connect_timeout)),
-                "options": f"-c statement_timeout={int(statement_timeout * 1000)}",
-            }
-        # pool_pre_ping: a server restart costs a reconnect, not a 500.
-        return sa.create_engine(
-            url,
-            pool_pre_ping=True,
-            pool_timeout=connect_timeout,
-            connect_args=connect_args,
+    if backend == "postgresql":
+        bound = statement_timeout + WATCHDOG_GRACE
+        idle, interval, count = KEEPALIVES
+        # Each bounds one way a request could wait on the database forever.
+        connect_args = {
+            # Connecting to a server that never answers (libpq's minimum: 2).
+            "connect_timeout": max(2, math.ceil(connect_timeout)),
+            # A statement the server is slow to finish (a lock, a big scan).
+            "options": f"-c statement_timeout={int(statement_timeout * 1000)}",
+            # Data sent to a host that stopped acknowledging it (a network
+            # partition, a dead host): the kernel gives up after this long.
+            "tcp_user_timeout": int(bound * 1000),
+            # An idle pooled connection to a host that went away.
+            "keepalives": 1,
+            "keepalives_idle": idle,
+            "keepalives_interval": interval,
+            "keepalives_count": count,
+        }
+        # No pool_pre_ping: watch_checkouts checks each pooled connection
+        # itself, under the watchdog, which also bounds a frozen server that
+        # the kernel still acknowledges for (SIGSTOP, a hung host). A server
+        # restart still costs a reconnect, not an error.
+        engine = sa.create_engine(
+            url, pool_timeout=connect_timeout, connect_args=connect_args
         )
+        watch_checkouts(engine, Watchdog(bound))
+        return engine
+    if backend != "sqlite":
+        # pool_pre_ping: a server restart costs a reconnect, not a 500.
+        return sa.create_engine(url, pool_pre_ping=True, pool_timeout=connect_timeout)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
@@ -159,16 +187,41 @@ class CatRepository:
 
     :param engine: the SQLAlchemy engine; the repository disposes of it in
         :meth:`close`.
+    :param create_schema: create the table, if it does not exist, before
+        the first query (:meth:`ensure_schema`).
     """
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, *, create_schema: bool = False) -> None:
         self.engine = engine
+        self._schema_pending = create_schema
+        self._schema_lock = threading.Lock()
 
     @classmethod
-    def from_url(cls, url: str, **options: float) -> CatRepository:
+    def from_url(
+        cls, url: str, *, create_schema: bool = False, **options: float
+    ) -> CatRepository:
         """A repository on a new engine for the SQLAlchemy URL ``url``; the
         options are :func:`create_engine`'s."""
-        return cls(create_engine(url, **options))
+        return cls(create_engine(url, **options), create_schema=create_schema)
+
+    def ensure_schema(self) -> None:
+        """Create the table if the repository was asked to and has not yet:
+        at start-up, or, when the database was unavailable then, on the
+        first query. Raises what the database raised, and tries again the
+        next time."""
+        if not self._schema_pending:
+            return
+        with self._schema_lock:
+            if self._schema_pending:
+                self.create_schema()
+                self._schema_pending = False
+
+    def ping(self) -> None:
+        """Raise unless the database answers (and has the table): the
+        readiness check."""
+        self.ensure_schema()
+        with self.engine.connect() as conn:
+            conn.execute(sa.select(1))
 
     def create_schema(self) -> bool:
         """Create the table if it does not exist yet; whether it did.
@@ -211,17 +264,20 @@ class CatRepository:
     def listing(self) -> SelectPages:
         """Every cat by id, for :func:`~flask_resources.pagination.paginate`,
         which counts them and loads one page."""
+        self.ensure_schema()
         return SelectPages(sa.select(cats).order_by(cats.c.id), self.engine, row=_row)
 
     def get(self, cat_id: int) -> CatRow | None:
         """The cat with this id, or ``None``."""
         if not 0 < cat_id <= MAX_ID:
             return None
+        self.ensure_schema()
         with self.engine.connect() as conn:
             return self._get(conn, cat_id)
 
     def add(self, values: Mapping[str, t.Any]) -> CatRow:
         """Insert a cat and return it with its new id."""
+        self.ensure_schema()
         with self.engine.begin() as conn:
             result = conn.execute(cats.insert().values(**values))
             (cat_id,) = result.inserted_primary_key or (None,)
@@ -241,6 +297,7 @@ class CatRepository:
         with its row locked, and raises to leave it unchanged."""
         if not 0 < cat_id <= MAX_ID:
             return None
+        self.ensure_schema()
         with self.engine.begin() as conn:
             if check is not None and not self._check(conn, cat_id, check):
                 return None
@@ -261,6 +318,7 @@ class CatRepository:
         :meth:`update`."""
         if not 0 < cat_id <= MAX_ID:
             return False
+        self.ensure_schema()
         with self.engine.begin() as conn:
             if check is not None and not self._check(conn, cat_id, check):
                 return False
@@ -286,6 +344,7 @@ class CatRepository:
 
     def count(self) -> int:
         """How many cats there are."""
+        self.ensure_schema()
         with self.engine.connect() as conn:
             return conn.execute(
                 sa.select(sa.func.count()).select_from(cats)

@@ -15,41 +15,11 @@ from flask import Flask
 from flask_resources import Api, Resource
 from flask_resources import fields as core
 from flask_resources.exceptions import OpenAPIError
-from flask_resources.restx import fields, marshal, marshal_with
+from flask_resources.restx import Model, fields, marshal, marshal_with
 from flask_resources.restx.errors import RestError
 
 UTC = datetime.UTC
 CET = datetime.timezone(datetime.timedelta(hours=1))
-
-
-class Model(dict[str, t.Any]):
-    """What marshalling reads from a model (area B's ``Model``): a name,
-    parents, a resolved copy and an optional mask."""
-
-    def __init__(self, name: str, fields_: t.Any, *parents: Model) -> None:
-        super().__init__(fields_)
-        self.name = name
-        self.__parents__ = list(parents)
-        self.__mask__ = None
-
-    @property
-    def ancestors(self) -> set[str]:
-        return set.union({self.name}, *(p.ancestors for p in self.__parents__))
-
-    def get_parent(self, name: str) -> Model:
-        if self.name == name:
-            return self
-        for parent in self.__parents__:
-            return parent.get_parent(name)
-        raise ValueError(name)
-
-    @property
-    def resolved(self) -> dict[str, t.Any]:
-        resolved: dict[str, t.Any] = {}
-        for parent in self.__parents__:
-            resolved.update(parent.resolved)
-        resolved.update(self)
-        return resolved
 
 
 def out(field: fields.Raw, value: t.Any) -> t.Any:
@@ -224,8 +194,8 @@ def test_wildcard_output_gives_the_next_match_each_call() -> None:
 
 def polymorph_models() -> tuple[Model, dict[type, Model]]:
     parent = Model("Person", {"name": fields.String})
-    child1 = Model("Child1", {"extra1": fields.String}, parent)
-    child2 = Model("Child2", {"extra2": fields.String}, parent)
+    child1 = parent.inherit("Child1", {"extra1": fields.String})
+    child2 = parent.inherit("Child2", {"extra2": fields.String})
     return parent, {Child1: child1, Child2: child2}
 
 

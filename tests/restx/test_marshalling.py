@@ -5,17 +5,17 @@ header, the operation record, and the caches under threads."""
 from __future__ import annotations
 
 import asyncio
-import sys
-import threading
 import typing as t
 from collections import OrderedDict
 
 import pytest
 from flask import Flask, Response
+from threaded import run_in_threads
 
 from flask_resources import Api, Resource, operations
 from flask_resources.restx import (
     Mask,
+    Model,
     fields,
     marshal,
     marshal_with,
@@ -24,22 +24,6 @@ from flask_resources.restx import (
 
 PERSON = {"name": fields.String, "age": fields.Integer, "boolean": fields.Boolean}
 JOHN = {"name": "John Doe", "age": 42, "boolean": True}
-
-
-class Model(dict[str, t.Any]):
-    """What marshal reads from a model (area B's ``Model``): its resolved
-    fields and its default mask."""
-
-    def __init__(self, fields_: t.Any, mask: str | None = None) -> None:
-        super().__init__(fields_)
-        self.__mask__ = Mask(mask) if mask else None
-
-    @property
-    def resolved(self) -> Model:
-        # A copy that keeps the mask, as a model's resolved fields do.
-        copy = Model(self)
-        copy.__mask__ = self.__mask__
-        return copy
 
 
 def test_marshal() -> None:
@@ -92,7 +76,7 @@ def test_mask_argument_and_model_mask() -> None:
     assert marshal(JOHN, PERSON, mask=Mask("name")) == {"name": "John Doe"}
     # A key the fields do not have is left out.
     assert marshal(JOHN, PERSON, mask="name,missing") == {"name": "John Doe"}
-    model = Model(PERSON, mask="{name,boolean}")
+    model = Model("Person", PERSON, mask="{name,boolean}")
     assert marshal(JOHN, model) == {"name": "John Doe", "boolean": True}
     assert marshal(JOHN, model, mask="age") == {"age": 42}
     nested = {"person": fields.Nested(model)}
@@ -258,7 +242,7 @@ def test_default_mask_and_header() -> None:
     assert client.get("/person", headers={"X-Fields": "boolean"}).get_json() == {
         "boolean": True
     }
-    model = Model(PERSON, mask="{name,boolean}")
+    model = Model("Person", PERSON, mask="{name,boolean}")
     client = person_app(model=model).test_client()
     assert client.get("/person").get_json() == {"name": "John Doe", "boolean": True}
     assert client.get("/person", headers={"X-Fields": "age"}).get_json() == {"age": 42}
@@ -331,7 +315,7 @@ def test_response_and_async_views() -> None:
 
 
 def test_operation_record() -> None:
-    model = Model(PERSON)
+    model = Model("Person", PERSON)
 
     @marshal_with(model, envelope="data", mask="name", code=201, description="Made")
     def post() -> t.Any:
@@ -373,32 +357,6 @@ def test_built_in_fields_are_compiled() -> None:
     for _ in range(3):
         assert marshal([{"n": "1"}, {"n": "2"}], counted) == [{"n": 1}, {"n": 2}]
     assert Counted.calls == 6
-
-
-def run_in_threads(work: t.Callable[[], None], count: int = 8) -> None:
-    """Run ``work`` in ``count`` threads started together, switching often;
-    fail with any error raised."""
-    old_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    errors: list[BaseException] = []
-    start = threading.Barrier(count)
-
-    def run() -> None:
-        start.wait()
-        try:
-            work()
-        except BaseException as e:  # noqa: B036 - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(old_interval)
-    assert errors == []
 
 
 def test_masks_and_wildcards_are_safe_under_threads() -> None:

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from flask_resources import restx
+from flask_resources.restx import fields
 
 
 class Hello(restx.Resource):
@@ -164,8 +165,6 @@ def test_logger_configured_for_a_blueprint_app(app: Flask) -> None:
 
 
 def test_models(app: Flask) -> None:
-    from flask_resources import fields
-
     api = restx.Api(app)
     ns = restx.Namespace("zoo")
     parent = ns.model("Animal", {"name": fields.String}, description="Any animal")

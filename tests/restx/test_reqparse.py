@@ -13,8 +13,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Request
 
-from flask_resources import Api, Resource, doc, fields
-from flask_resources.restx import inputs, reqparse
+from flask_resources import Api, Resource, doc
+from flask_resources.restx import Model, fields, inputs, reqparse
 from flask_resources.restx.reqparse import (
     Argument,
     ParseResult,
@@ -379,11 +379,6 @@ def test_cookies_have_no_schema(location: str) -> None:
 
 
 def test_model_schema() -> None:
-    class Model(dict[str, t.Any]):
-        def __init__(self, name: str, mapping: dict[str, t.Any]) -> None:
-            super().__init__(mapping)
-            self.name = name
-
     parser = RequestParser()
     parser.add_argument("todo", type=Model("Todo", {"task": fields.String}))
     assert parser.__schema__ == [{"name": "todo", "type": "Todo", "in": "body"}]

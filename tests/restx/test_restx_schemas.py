@@ -8,14 +8,18 @@ import typing as t
 import pytest
 from flask import Flask
 
-from flask_resources import Api, Resource, fields, marshal_with
+from flask_resources.restx import (
+    Api,
+    Model,
+    Resource,
+    errors,
+    fields,
+    marshal_with,
+    schemas,
+)
 
 pytest.importorskip("openapi_spec_validator", reason="ships the OpenAPI schemas")
 pytest.importorskip("jsonschema", reason="needs the 'restx' extra")
-# restx.errors (SpecsError, ValidationError) is area D's module.
-errors = pytest.importorskip("flask_resources.restx.errors")
-
-from flask_resources.restx import Model, schemas  # noqa: E402
 
 INFO = {"title": "Minimal", "version": "1.0"}
 

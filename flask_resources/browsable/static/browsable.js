@@ -1,15 +1,25 @@
 // The browsable API page: each form sends its verb with fetch and shows the
 // answer. Everything from the server is written with textContent; links are
-// made only to this site's paths and to http(s) URLs.
+// made only to this site's own paths (the page the server renders links only
+// the paths its routes answer; here the origin is checked).
 "use strict";
 
 (function () {
   const AUTHORIZATION_KEY = "flask-resources:authorization";
-  const LINK = /^(?:https?:\/\/|\/(?!\/))[^\s<>]*$/;
+  // No backslash anywhere: browsers read "/\host" as "//host".
+  const LINK = /^(?:https?:\/\/|\/(?![\/\\]))[^\s<>\\\x00-\x1f\x7f]{0,2000}$/;
   const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
 
+  function sameOrigin(href) {
+    try {
+      return new URL(href, window.location.href).origin === window.location.origin;
+    } catch (error) {
+      return false;
+    }
+  }
+
   function append(parent, text, href) {
-    if (href !== undefined && LINK.test(href)) {
+    if (typeof href === "string" && LINK.test(href) && sameOrigin(href)) {
       const link = document.createElement("a");
       link.href = href;
       link.textContent = text;

@@ -16,6 +16,9 @@ from ._json import json_value, nullable
 #: ``cookie``) or a request body media type.
 Target: t.TypeAlias = t.Literal["query", "header", "cookie", "json", "form", "files"]
 
+#: Targets that are request body media types.
+_BODY_TARGETS = frozenset(("json", "form", "files"))
+
 # The verbs whose requests carry no body worth documenting.
 _BODYLESS = frozenset(("get", "head", "delete", "options", "trace"))
 
@@ -128,7 +131,15 @@ def parser_arguments(
             schema = _argument_schema(argument)
         except (TypeError, ValueError) as exc:
             raise OpenAPIError(f"reqparse argument {name!r}: {exc}") from exc
-        for target in _targets(tuple(locations), verb, argument.type):
+        targets = _targets(tuple(locations), verb, argument.type)
+        # The parser takes the argument from whichever place has it: a
+        # client sending a body sends it there (each body media type is one
+        # way to send the body), and a parameter that is one of several
+        # places is not required on its own.
+        bodies = [target for target in targets if target in _BODY_TARGETS]
+        required_in = bodies or (targets if len(targets) == 1 else [])
+        for target in targets:
+            required = bool(argument.required) and target in required_in
             value = schema
             if target == "json" and getattr(argument, "nullable", True):
                 value = nullable(schema)
@@ -137,7 +148,7 @@ def parser_arguments(
                     name,
                     target,
                     value,
-                    bool(argument.required),
+                    required,
                     argument.help if isinstance(argument.help, str) else None,
                 )
             )
@@ -176,8 +187,10 @@ def _targets(locations: tuple[str, ...], verb: str, kind: t.Any) -> list[Target]
         if location in ("args", "query"):
             add("query")
         elif location == "values":
-            # The query string and the form: a body verb documents the form.
-            add("form" if has_body else "query")
+            # The query string and, on a verb with a body, the form.
+            add("query")
+            if has_body:
+                add("form")
         elif location in ("json", "get_json"):
             # ``get_json`` is Flask-RESTX's other name for the JSON body.
             if has_body:
