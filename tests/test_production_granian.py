@@ -14,7 +14,7 @@ import sqlite3
 import typing as t
 
 import pytest
-from servers import Process, granian, request, worker_pids
+from servers import Process, granian, nginx, request, worker_pids
 from test_production import (
     AUTH,
     ROOT,
@@ -73,6 +73,28 @@ def empty(database: pathlib.Path, server: Process) -> pathlib.Path:
         db.execute("DELETE FROM cats")
     db.close()
     return database
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    """One whole answer with a Content-Length, head and body, off ``sock``."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = sock.recv(4096)
+        if not chunk:
+            return answer
+        answer += chunk
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(rest) < length:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        rest += chunk
+    return head + b"\r\n\r\n" + rest
 
 
 def body(value: t.Any) -> bytes:
@@ -143,7 +165,7 @@ def test_a_huge_content_length_is_413_at_once(
             b"Content-Type: application/json\r\n"
             b"Content-Length: 1073741824\r\n\r\n" + b'{"name": "Tom"' + b" " * 1000
         )
-        answer = sock.recv(4096)
+        answer = read_answer(sock)
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert b'"message"' in answer
     assert rows(empty) == []
@@ -211,8 +233,9 @@ def test_graceful_shutdown_finishes_requests_under_way(
         for sock, rest in under_way:
             with sock:
                 sock.sendall(rest)
-                answers.append(sock.recv(4096))
+                answers.append(read_answer(sock))
         assert all(a.startswith(b"HTTP/1.1 201 ") for a in answers), answers
+        assert all(b'"late-' in a for a in answers), answers
         assert server.process.wait(30) == 0, server.output()
     assert sorted(name for _, name in rows(database)) == ["late-0", "late-1"]
 
@@ -265,3 +288,28 @@ def test_launcher_names_the_extra_without_granian(
 def test_workers_default_to_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 6)
     assert granian_server.settings({})["--workers"] == "6"
+
+
+@pytest.mark.servers
+def test_nginx_keeps_slow_bodies_away_from_granian(tmp_path: pathlib.Path) -> None:
+    """200 sockets that send a whole head and one byte of the body, against
+    the sample's nginx in front of granian with 2 workers: new clients are
+    served. granian alone hands such a request to an app thread at once,
+    where it waits for the rest of the body."""
+    with cats(tmp_path / "cats.db") as server, nginx(server.port) as proxy:
+        slow = []
+        try:
+            for number in range(200):
+                sock, _ = start_post(proxy.port, f"slow-{number}")
+                slow.append(sock)
+            statuses = [
+                request(proxy.port, "GET", "/cats?per_page=1", timeout=10).status
+                for _ in range(4)
+            ]
+            assert statuses == [200] * 4
+            reply = request(proxy.port, "POST", "/cats", body({"name": "Tom"}), AUTH)
+            assert reply.status == 201
+        finally:
+            for sock in slow:
+                sock.close()
+    assert [name for _, name in rows(tmp_path / "cats.db")] == ["Tom"]
