@@ -1,5 +1,6 @@
-"""Real HTTP servers on 127.0.0.1 for the tests: gunicorn in a subprocess,
-waitress and Werkzeug's development server in a thread, and a small client."""
+"""Real HTTP servers on 127.0.0.1 for the tests: gunicorn and granian in a
+subprocess, waitress and Werkzeug's development server in a thread, and a
+small client."""
 
 from __future__ import annotations
 
@@ -121,11 +122,43 @@ def start_gunicorn(
         *options,
         app,
     ]
+    return start_process(command, port, env=env, cwd=cwd)
+
+
+def start_granian(
+    *args: str,
+    env: t.Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> Process:
+    """Start granian with ``args`` (its options and the app, or ``-m module``
+    and that module's options) on a free loopback port, and wait until it
+    answers; the caller stops it."""
+    pytest.importorskip("granian", reason="granian is in the test extra")
+    port = free_port()
+    bind = ["--host", "127.0.0.1", "--port", str(port)]
+    if args[:1] == ("-m",):
+        # A launcher: given last, the address wins over its own settings.
+        command = [sys.executable, *args, *bind]
+    else:
+        # granian itself takes its app as the last argument.
+        command = [sys.executable, "-m", "granian", *bind, *args]
+    return start_process(command, port, env=env, cwd=cwd)
+
+
+def start_process(
+    command: list[str],
+    port: int,
+    *,
+    env: t.Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> Process:
+    """Run ``command``, a server that listens on ``port``, in a process group
+    of its own, and wait until it answers HTTP."""
     # A file, not a pipe: a server logging into a full pipe would block.
     log = tempfile.TemporaryFile()
     # gunicorn 27 opens a control socket under $XDG_RUNTIME_DIR, one path for
     # every instance unless each gets its own directory.
-    runtime = tempfile.mkdtemp(prefix="gunicorn-")
+    runtime = tempfile.mkdtemp(prefix="server-")
     process = subprocess.Popen(
         command,
         cwd=cwd,
@@ -152,6 +185,20 @@ def gunicorn(
 ) -> t.Iterator[Process]:
     """Run ``gunicorn app`` on a free loopback port while in the block."""
     server = start_gunicorn(app, *options, env=env, cwd=cwd)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@contextlib.contextmanager
+def granian(
+    *args: str,
+    env: t.Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> t.Iterator[Process]:
+    """Run granian (see :func:`start_granian`) while in the block."""
+    server = start_granian(*args, env=env, cwd=cwd)
     try:
         yield server
     finally:
@@ -221,9 +268,19 @@ def request(
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         chunked = body is not None and not isinstance(body, bytes)
-        conn.request(
-            method, path, body=body, headers=dict(headers or {}), encode_chunked=chunked
-        )
+        try:
+            conn.request(
+                method,
+                path,
+                body=body,
+                headers=dict(headers or {}),
+                encode_chunked=chunked,
+            )
+        except (BrokenPipeError, ConnectionResetError):
+            # The server answered before the whole body was sent (granian
+            # answers a body over the limit at once and closes): its answer
+            # is still there to read.
+            pass
         resp = conn.getresponse()
         raw = resp.read()
         return Reply(resp.status, resp.headers, json.loads(raw) if raw else None)
@@ -232,7 +289,8 @@ def request(
 
 
 def worker_pids(master: int) -> list[int]:
-    """The pids of a gunicorn master's workers (Linux: read from /proc)."""
+    """The pids of a gunicorn or granian master's workers (Linux: read from
+    /proc)."""
     pids: list[int] = []
     try:
         for task in os.listdir(f"/proc/{master}/task"):

@@ -1,5 +1,6 @@
 """Bodies longer than ``MAX_CONTENT_LENGTH`` answer 413, chunked or not, in
-every body reader, through real servers (gunicorn, waitress, Werkzeug's)."""
+every body reader, through real servers (gunicorn, granian, waitress,
+Werkzeug's)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import typing as t
 import marshmallow as ma
 import pytest
 from flask import Flask
-from servers import gunicorn, request, waitress_server, werkzeug_server
+from servers import granian, gunicorn, request, waitress_server, werkzeug_server
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.test import EnvironBuilder
@@ -118,7 +119,7 @@ READERS: list[tuple[str, str, t.Callable[[int], bytes]]] = [
     ("/use_args_parser/json", "application/json", json_body),
 ]
 
-SERVERS = ["gunicorn", "waitress", "werkzeug"]
+SERVERS = ["gunicorn", "granian", "waitress", "werkzeug"]
 
 
 @pytest.fixture(scope="module", params=SERVERS)
@@ -127,6 +128,14 @@ def port(request: pytest.FixtureRequest) -> t.Iterator[int]:
     if request.param == "gunicorn":
         tests = str(pathlib.Path(__file__).parent)
         server = gunicorn("test_bodies:make_app()", "--pythonpath", tests)
+    elif request.param == "granian":
+        tests = str(pathlib.Path(__file__).parent)
+        server = granian(
+            *("--interface", "wsgi", "--workers", "1", "--blocking-threads", "2"),
+            *("--no-ws", "--factory", "test_bodies:make_app"),
+            env={"PYTHONPATH": tests},
+            cwd=tests,
+        )
     elif request.param == "waitress":
         server = waitress_server(make_app())
     else:

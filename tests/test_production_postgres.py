@@ -24,6 +24,7 @@ import test_samples_postgres  # noqa: E402
 from flask import Flask  # noqa: E402
 from servers import (  # noqa: E402
     free_port,
+    granian,
     gunicorn,
     request,
     retrying_write_load,
@@ -502,3 +503,31 @@ def test_two_hosts_killed_clients_retry_with_idempotency_keys(
         with psycopg.connect(plain_url(database_url)) as db:
             (answers,) = db.execute("SELECT count(*) FROM idempotency_keys").fetchone()
         assert answers == load.keys
+
+
+@pytest.mark.servers
+def test_granian_survives_an_outage(
+    postgres: PostgresServer, database_url: str
+) -> None:
+    """The sample under granian with its launcher's settings: PostgreSQL
+    stopped is 503 with Retry-After, in the API's JSON, and served again once
+    it is back."""
+    env = {**OUTAGE_ENV, "DATABASE_URL": database_url, "PYTHONPATH": ROOT}
+    launcher = ("-m", "samples.cats.granian_server", "--workers", "2")
+    with granian(*launcher, env=env, cwd=ROOT) as server:
+        port = server.port
+        assert request(port, "POST", "/cats", b'{"name": "Tom"}', {
+            **AUTH, "Content-Type": "application/json"
+        }).status == 201  # fmt: skip
+        postgres.stop()
+        try:
+            assert answers(port, 30) == {503: 30}
+            assert answers(port, 10, "/health/ready") == {503: 10}
+            assert answers(port, 10, "/health/live") == {200: 10}
+        finally:
+            postgres.start()
+        assert server.process.poll() is None, server.output()
+        print(f"granian: ready {ready_after(port):.2f} s after PostgreSQL restarted")
+        assert answers(port, 20) == {200: 20}
+        log = server.output()
+    assert "Traceback" not in log
