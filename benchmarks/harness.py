@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import argparse
 import io
+import subprocess
+import sys
+import tarfile
+import tempfile
 import timeit
 import typing as t
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from werkzeug.test import EnvironBuilder
 
@@ -118,3 +123,23 @@ def run_apps(
         cases[name] = call
     best = compare(cases, number=number, repeats=repeats)
     print(report(title, best, baseline=baseline))
+
+
+def unpack_sdist(project: str, version: str, cache: Path) -> Path:
+    """The folder of ``project``'s sdist at ``version`` under ``cache``,
+    downloaded from the package index and unpacked on first use (the peer
+    suites run the tests their sdists carry)."""
+    root = cache / f"{project}-{version}"
+    if (root / "tests").is_dir():
+        return root
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps"]
+            + ["--no-binary", ":all:", "--dest", tmp, f"{project}=={version}"],
+            check=True,
+        )
+        (archive,) = Path(tmp).glob("*.tar.gz")
+        with tarfile.open(archive) as tar:
+            tar.extractall(cache, filter="data")
+    return root

@@ -25,10 +25,11 @@ import argparse
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import typing as t
 from pathlib import Path
+
+from harness import unpack_sdist
 
 PROJECT = "Flask-RESTful"
 VERSION = "0.3.10"
@@ -148,34 +149,6 @@ def _raise(exc):
 """
 
 
-def unpack(cache: Path) -> Path:
-    """The unpacked sdist's folder, downloaded and unpacked on first use."""
-    root = cache / f"{PROJECT}-{VERSION}"
-    if (root / "tests").is_dir():
-        return root
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "--dest",
-                tmp,
-                f"{PROJECT}=={VERSION}",
-            ],
-            check=True,
-        )
-        (archive,) = Path(tmp).glob("*.tar.gz")
-        with tarfile.open(archive) as tar:
-            tar.extractall(cache, filter="data")
-    return root
-
-
 def main(argv: t.Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -196,7 +169,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         " (RESOURCES_VALIDATE_RESPONSES = True in every app)",
     )
     options, pytest_args = parser.parse_known_args(argv)
-    root = unpack(options.cache)
+    root = unpack_sdist(PROJECT, VERSION, options.cache)
     env = dict(os.environ)
     plugin_dir = root / "_alias"
     plugin_dir.mkdir(exist_ok=True)

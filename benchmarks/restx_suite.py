@@ -22,10 +22,11 @@ import argparse
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import typing as t
 from pathlib import Path
+
+from harness import unpack_sdist
 
 VERSION = "1.3.2"
 
@@ -169,34 +170,6 @@ def _request_context_marker(request):
 """
 
 
-def unpack(cache: Path) -> Path:
-    """The unpacked sdist's folder, downloaded and unpacked on first use."""
-    root = cache / f"flask-restx-{VERSION}"
-    if (root / "tests").is_dir():
-        return root
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "--dest",
-                tmp,
-                f"flask-restx=={VERSION}",
-            ],
-            check=True,
-        )
-        (archive,) = Path(tmp).glob("*.tar.gz")
-        with tarfile.open(archive) as tar:
-            tar.extractall(cache, filter="data")
-    return root
-
-
 def main(argv: t.Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -217,7 +190,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         " (RESOURCES_VALIDATE_RESPONSES = True in every app)",
     )
     options, pytest_args = parser.parse_known_args(argv)
-    root = unpack(options.cache)
+    root = unpack_sdist("flask-restx", VERSION, options.cache)
     env = dict(os.environ)
     plugin_dir = root / "_alias"
     plugin_dir.mkdir(exist_ok=True)
