@@ -6,7 +6,7 @@ every ``flask_restx`` import answered by ``flask_resources.restx``. Nothing
 of Flask-RESTX's package is imported: only its ``tests/`` folder is used.
 
     python benchmarks/restx_suite.py                  # the whole suite
-    python benchmarks/restx_suite.py tests/test_fields.py -x
+    python benchmarks/restx_suite.py test_fields.py -x
     python benchmarks/restx_suite.py --real           # Flask-RESTX itself
 
 Needs the test extras of both projects: ``pip install -e '.[test]'
