@@ -33,7 +33,7 @@ from flask import Flask, request
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import compare, options, report, wsgi_caller  # noqa: E402
+from harness import compare, options, report, same_answer_callers  # noqa: E402
 
 try:
     import pydantic
@@ -167,16 +167,7 @@ def main() -> None:
         "GET 100 objects, marshal_with(list[Model])": {"path": "/cats"},
     }
     for title, req in requests.items():
-        cases = {}
-        answers = {}
-        for name, app in apps.items():
-            call = wsgi_caller(app, **req)
-            answers[name] = json.loads(call())
-            cases[name] = call
-        first, *others = answers.values()
-        for other in others:
-            if other != first:
-                raise AssertionError(f"{title}: the answers differ:\n{first}\n{other}")
+        cases = same_answer_callers(title, apps, **req)
         best = compare(cases, number=args.number, repeats=args.repeats)
         print(report(title, best, baseline="plain Flask + TypeAdapter"))
         print()

@@ -24,7 +24,7 @@ from flask import Flask
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import compare, options, report, wsgi_caller  # noqa: E402
+from harness import compare, options, report, same_answer_callers  # noqa: E402
 
 BORN = datetime.datetime(2020, 5, 17, 8, 30, tzinfo=datetime.UTC)
 
@@ -105,15 +105,7 @@ def main() -> None:
         },
     }
     for title, request in requests.items():
-        cases = {}
-        answers = {}
-        for name, app in apps.items():
-            call = wsgi_caller(app, **request)
-            answers[name] = json.loads(call())
-            cases[name] = call
-        first, second = answers.values()
-        if first != second:
-            raise AssertionError(f"{title}: the answers differ:\n{first}\n{second}")
+        cases = same_answer_callers(title, apps, **request)
         best = compare(cases, number=args.number, repeats=args.repeats)
         print(report(title, best, baseline="Flask-RESTX"))
         print()

@@ -69,6 +69,22 @@ def compare(
     return best
 
 
+def same_answer_callers(
+    title: str, apps: Mapping[str, t.Any], **request: t.Any
+) -> dict[str, Callable[[], bytes]]:
+    """A caller per app for one request, after checking that every app
+    answers it with the same JSON (a faster wrong answer proves nothing)."""
+    import json
+
+    cases = {name: wsgi_caller(app, **request) for name, app in apps.items()}
+    answers = {name: json.loads(call()) for name, call in cases.items()}
+    first, *others = answers.values()
+    for other in others:
+        if other != first:
+            raise AssertionError(f"{title}: the answers differ:\n{first}\n{other}")
+    return cases
+
+
 def report(
     title: str,
     best: Mapping[str, float],
