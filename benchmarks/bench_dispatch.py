@@ -68,6 +68,15 @@ def resources_app(encoder: str = "json", *, browsable: bool = False) -> Flask:
     return app
 
 
+def orjson_app() -> Flask | None:
+    try:
+        import orjson  # noqa: F401
+    except ImportError:
+        print("skipping flask_resources+orjson: pip install -e '.[speed]'")
+        return None
+    return resources_app("orjson")
+
+
 def flask_restful_app() -> Flask | None:
     try:
         import flask_restful
@@ -89,7 +98,7 @@ def main() -> None:
     apps: dict[str, Flask | None] = {
         "plain Flask view": plain_app(),
         "flask_resources": resources_app(),
-        "flask_resources+orjson": resources_app("orjson"),
+        "flask_resources+orjson": orjson_app(),
         # The browsable API must cost a JSON client nothing.
         "flask_resources browsable": resources_app(browsable=True),
         "Flask-RESTful": flask_restful_app(),
