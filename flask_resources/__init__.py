@@ -47,7 +47,7 @@ from .resource import Resource as Resource
 # ``importlib.metadata`` lookup would cost a few milliseconds and, in a
 # source checkout, could find another installed copy's version). A ``.devN``
 # version until the release is dated in CHANGES.md.
-__version__ = "0.2.0"
+__version__ = "0.2.1.dev0"
 
 # Our own public names; the pass-throughs above stay out of ``*`` imports.
 __all__ = [

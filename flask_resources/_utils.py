@@ -11,13 +11,14 @@ from collections.abc import Callable, Mapping
 from flask import current_app, request
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import LimitedStream
 
 from .typing import HeadersValue
 
 if t.TYPE_CHECKING:
     import flask
+    from _typeshed.wsgi import WSGIEnvironment
 
 #: The WSGI environ key under which the Api leaves ``(response, its body
 #: list, the structure rendered)`` when one of its JSON representations
@@ -209,3 +210,47 @@ def is_pydantic_model(source: object) -> bool:
         args = t.get_args(source)
         source = args[0] if len(args) == 1 else None
     return isinstance(source, type) and issubclass(source, base)
+
+
+# Response class -> its subclass that hands a buffered body to the server as
+# a list; filled on first use per class (two threads may both build one, and
+# either serves).
+_BUFFERED_CLASSES: dict[type[Response], type[Response]] = {}
+
+
+def buffered_response_class(cls: type[Response]) -> type[Response]:
+    """A subclass of ``cls`` whose WSGI body is its list of bytes itself,
+    when nothing is left to do on close (issue 27).
+
+    Werkzeug hands a server every body wrapped in a ``ClosingIterator``, so
+    that ``close()`` runs ``call_on_close`` callbacks after the last byte.
+    A server then iterates it from outside Python (granian calls
+    ``__next__`` and ``close`` from Rust, taking the GIL for each). A JSON
+    representation's body is one ``bytes`` in a list, and without
+    callbacks ``close()`` does nothing: the list is the same body, which
+    granian sends in one call. Anything else (a stream, callbacks, HEAD,
+    204) goes through Werkzeug as before, checked when the server asks,
+    after every ``after_request`` function ran.
+    """
+    buffered = _BUFFERED_CLASSES.get(cls)
+    if buffered is None:
+
+        def get_app_iter(self: Response, environ: WSGIEnvironment) -> t.Iterable[bytes]:
+            body = self.response
+            if (
+                type(body) is list
+                and not self._on_close
+                and len(body) == 1
+                and type(body[0]) is bytes
+                and not self.direct_passthrough
+                and 200 <= self.status_code
+                and self.status_code not in (204, 304)
+                and environ["REQUEST_METHOD"] != "HEAD"
+            ):
+                return body
+            return cls.get_app_iter(self, environ)
+
+        namespace = {"get_app_iter": get_app_iter, "__module__": cls.__module__}
+        made = type(cls.__name__, (cls,), namespace)
+        buffered = _BUFFERED_CLASSES.setdefault(cls, made)
+    return buffered

@@ -11,7 +11,7 @@ from flask import current_app as current_app
 from flask import make_response as make_response
 from werkzeug.datastructures import Headers
 
-from .._utils import current_flask_app
+from .._utils import buffered_response_class, current_flask_app
 from ..typing import HeadersValue
 
 if t.TYPE_CHECKING:
@@ -119,7 +119,7 @@ def output_json(
     if isinstance(headers, Headers):
         # Werkzeug adopts a Headers object as is; don't write into the caller's.
         headers = headers.copy()
-    return app.response_class(
+    return buffered_response_class(app.response_class)(
         encode(data),
         status=code,
         headers=headers or None,

@@ -6,7 +6,7 @@ import typing as t
 
 from werkzeug.datastructures import Headers
 
-from .._utils import current_flask_app
+from .._utils import buffered_response_class, current_flask_app
 from ..representations.json import encoder
 
 if t.TYPE_CHECKING:
@@ -44,7 +44,7 @@ def output_json(
     if isinstance(headers, Headers):
         # Werkzeug adopts a Headers object as is; don't write into the caller's.
         headers = headers.copy()
-    return app.response_class(
+    return buffered_response_class(app.response_class)(
         encode(data),
         status=code,
         headers=headers or None,
