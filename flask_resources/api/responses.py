@@ -6,14 +6,14 @@ import typing as t
 from collections.abc import Callable
 from functools import cache, wraps
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask import make_response as flask_make_response
 from flask.views import View
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 from werkzeug.wrappers import Response
 
 from .._state import get_state
-from .._utils import RENDERED_KEY, current_request, unpack
+from .._utils import RENDERED_KEY, current_flask_app, current_request, unpack
 from ..negotiation import HTML_MEDIATYPE, JSON_MEDIATYPE, best_match
 from ..negotiation import mediatypes as accept_mediatypes
 from ..representations import Representations, output_json
@@ -249,10 +249,12 @@ def check_response(response: Response) -> Response:
     """The ``after_request`` function an app with an Api runs: a response
     of a resource whose Api validates responses is checked against the
     Api's OpenAPI document (:func:`flask_resources.validation.check_response`)."""
-    rule = request.url_rule
+    # Runs after every request of the app: the request and the app are
+    # unwrapped once, not read through Flask's proxies (issue 27).
+    rule = current_request().url_rule
     if rule is None:
         return response
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     state = get_state(app)
     api = state.endpoints.get(t.cast(str, rule.endpoint)) if state else None
     if api is None or not api.validates_responses(app):
