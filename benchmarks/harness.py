@@ -159,3 +159,70 @@ def unpack_sdist(project: str, version: str, cache: Path) -> Path:
         with tarfile.open(archive) as tar:
             tar.extractall(cache, filter="data")
     return root
+
+
+#: The start of the pytest plugin each peer-suite runner writes next to the
+#: unpacked tests: ``{old}`` (and every ``{old}.x``) imports the package
+#: named by the environment variable ``{target_variable}`` (the package
+#: under test by default), and with ``{validate_variable}`` set every
+#: Flask app checks its responses against its OpenAPI document, as under
+#: ``app.testing``. Each runner adds what its suite needs after it.
+PEER_SUITE_PLUGIN = """
+import importlib
+import importlib.abc
+import importlib.util
+import os
+import sys
+
+from flask import Flask
+
+OLD, NEW = "{old}", os.environ.get("{target_variable}", "{default_target}")
+
+
+class _Alias(importlib.abc.Loader):
+    def __init__(self, real):
+        self.real = real
+
+    def create_module(self, spec):
+        return importlib.import_module(self.real)
+
+    def exec_module(self, module):
+        pass
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name != OLD and not name.startswith(OLD + "."):
+            return None
+        real = NEW + name[len(OLD):]
+        if importlib.util.find_spec(real) is None:
+            return None
+        return importlib.util.spec_from_loader(name, _Alias(real))
+
+
+if NEW != OLD:
+    sys.meta_path.insert(0, _Finder())
+
+if os.environ.get("{validate_variable}"):
+    from werkzeug.datastructures import ImmutableDict
+
+    Flask.default_config = ImmutableDict(
+        {{**Flask.default_config, "RESOURCES_VALIDATE_RESPONSES": True}}
+    )
+"""
+
+
+def peer_suite_plugin(
+    old: str, default_target: str, variable_prefix: str, rest: str
+) -> str:
+    """The plugin text for a peer suite: :data:`PEER_SUITE_PLUGIN` for the
+    package ``old``, then ``rest``."""
+    return (
+        PEER_SUITE_PLUGIN.format(
+            old=old,
+            default_target=default_target,
+            target_variable=f"{variable_prefix}_TARGET",
+            validate_variable=f"{variable_prefix}_VALIDATE_RESPONSES",
+        )
+        + rest
+    )

@@ -29,7 +29,7 @@ import tempfile
 import typing as t
 from pathlib import Path
 
-from harness import unpack_sdist
+from harness import peer_suite_plugin, unpack_sdist
 
 PROJECT = "Flask-RESTful"
 VERSION = "0.3.10"
@@ -38,48 +38,18 @@ VERSION = "0.3.10"
 #: ``flask_restful`` (and every ``flask_restful.x``) to the package under
 #: test and stands in for what nose and Flask 1 gave the suite. Written for
 #: this harness from what the tests use.
-ALIAS_PLUGIN = """
+ALIAS_PLUGIN = peer_suite_plugin(
+    "flask_restful",
+    "flask_resources",
+    "RESTFUL_SUITE",
+    """
 import functools
-import importlib
-import importlib.abc
-import importlib.util
 import inspect
-import os
-import sys
 import types
 import unittest
 
 import flask.signals
 import pytest
-from flask import Flask
-
-OLD = "flask_restful"
-NEW = os.environ.get("RESTFUL_SUITE_TARGET", "flask_resources")
-
-
-class _Alias(importlib.abc.Loader):
-    def __init__(self, real):
-        self.real = real
-
-    def create_module(self, spec):
-        return importlib.import_module(self.real)
-
-    def exec_module(self, module):
-        pass
-
-
-class _Finder(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name != OLD and not name.startswith(OLD + "."):
-            return None
-        real = NEW + name[len(OLD):]
-        if importlib.util.find_spec(real) is None:
-            return None
-        return importlib.util.spec_from_loader(name, _Alias(real))
-
-
-if NEW != OLD:
-    sys.meta_path.insert(0, _Finder())
 
 # nose: its SkipTest and the assertions of nose.tools, from unittest.
 _case = unittest.TestCase()
@@ -99,16 +69,6 @@ sys.modules.setdefault("nose.tools", _tools)
 # Flask 2.3 dropped the flag with the optional blinker: signals always work.
 if not hasattr(flask.signals, "signals_available"):
     flask.signals.signals_available = True
-
-if os.environ.get("RESTFUL_SUITE_VALIDATE_RESPONSES"):
-    # --validate-responses: every app checks its responses against its
-    # OpenAPI document, as under app.testing.
-    from werkzeug.datastructures import ImmutableDict
-
-    Flask.default_config = ImmutableDict(
-        {**Flask.default_config, "RESOURCES_VALIDATE_RESPONSES": True}
-    )
-
 
 def _check(func, args):
     func(*args)
@@ -146,7 +106,8 @@ def pytest_pycollect_makeitem(collector, name, obj):
 
 def _raise(exc):
     raise exc
-"""
+""",
+)
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:

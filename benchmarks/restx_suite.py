@@ -26,7 +26,7 @@ import tempfile
 import typing as t
 from pathlib import Path
 
-from harness import unpack_sdist
+from harness import peer_suite_plugin, unpack_sdist
 
 VERSION = "1.3.2"
 
@@ -37,53 +37,16 @@ VERSION = "1.3.2"
 #: ``@pytest.mark.api(...)``, ``@pytest.mark.request_context(...)``, a test
 #: client with ``get_json``/``post_json``/``get_specs``). Written for this
 #: harness from what the tests use.
-ALIAS_PLUGIN = """
-import importlib
-import importlib.abc
-import importlib.util
+ALIAS_PLUGIN = peer_suite_plugin(
+    "flask_restx",
+    "flask_resources.restx",
+    "RESTX_SUITE",
+    """
 import json
-import os
-import sys
 
 import pytest
-from flask import Blueprint, Flask
+from flask import Blueprint
 from flask.testing import FlaskClient
-
-OLD, NEW = "flask_restx", os.environ.get("RESTX_SUITE_TARGET", "flask_resources.restx")
-
-
-class _Alias(importlib.abc.Loader):
-    def __init__(self, real):
-        self.real = real
-
-    def create_module(self, spec):
-        return importlib.import_module(self.real)
-
-    def exec_module(self, module):
-        pass
-
-
-class _Finder(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name != OLD and not name.startswith(OLD + "."):
-            return None
-        real = NEW + name[len(OLD):]
-        if importlib.util.find_spec(real) is None:
-            return None
-        return importlib.util.spec_from_loader(name, _Alias(real))
-
-
-if NEW != OLD:
-    sys.meta_path.insert(0, _Finder())
-
-if os.environ.get("RESTX_SUITE_VALIDATE_RESPONSES"):
-    # --validate-responses: every app checks its responses against its
-    # OpenAPI document, as under app.testing.
-    from werkzeug.datastructures import ImmutableDict
-
-    Flask.default_config = ImmutableDict(
-        {**Flask.default_config, "RESOURCES_VALIDATE_RESPONSES": True}
-    )
 
 
 def _no_duplicate_keys(pairs):
@@ -167,7 +130,8 @@ def _request_context_marker(request):
         request.getfixturevalue("_push_request_context")
     with flask_app.test_request_context(*marker.args, **marker.kwargs):
         yield
-"""
+""",
+)
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:

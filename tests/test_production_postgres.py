@@ -8,6 +8,7 @@ tests skip where PostgreSQL or psycopg is missing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -23,6 +24,7 @@ psycopg = pytest.importorskip("psycopg", reason="psycopg is in the test extra")
 import test_samples_postgres  # noqa: E402
 from flask import Flask  # noqa: E402
 from servers import (  # noqa: E402
+    Process,
     free_port,
     granian,
     gunicorn,
@@ -191,12 +193,10 @@ def test_gunicorn_on_postgresql_loses_no_write(database_url: str) -> None:
         run_loads(server, lambda: rows_of(database_url), "gunicorn -w 4, PostgreSQL")
 
 
-@pytest.mark.servers
-def test_two_hosts_on_one_database_one_killed(database_url: str) -> None:
-    """Two gunicorn instances ("hosts" on two loopback ports) share one
-    database; writers spread over both; one instance is killed outright at a
-    third of the load. Every acknowledged write is in the database exactly
-    once, and the survivor answered every request sent to it."""
+@contextlib.contextmanager
+def two_hosts(database_url: str) -> t.Iterator[tuple[Process, Process]]:
+    """Two gunicorn instances of the sample, 2 workers each, on their own
+    loopback ports ("hosts") sharing one database."""
     env = {"DATABASE_URL": database_url, "CATS_API_TOKEN": TOKEN}
     options = ("-c", GUNICORN_CONF, "--workers", "2")
     app = "samples.cats:create_app()"
@@ -204,6 +204,16 @@ def test_two_hosts_on_one_database_one_killed(database_url: str) -> None:
         gunicorn(app, *options, env=env, cwd=ROOT) as first,
         gunicorn(app, *options, env=env, cwd=ROOT) as second,
     ):
+        yield first, second
+
+
+@pytest.mark.servers
+def test_two_hosts_on_one_database_one_killed(database_url: str) -> None:
+    """Two gunicorn instances ("hosts" on two loopback ports) share one
+    database; writers spread over both; one instance is killed outright at a
+    third of the load. Every acknowledged write is in the database exactly
+    once, and the survivor answered every request sent to it."""
+    with two_hosts(database_url) as (first, second):
 
         def kill_first_host() -> None:
             # The whole instance, master and workers, as a host that dies.
@@ -461,13 +471,7 @@ def test_two_hosts_killed_clients_retry_with_idempotency_keys(
     three quarters: a write committed by a process killed before it
     answered is replayed to the retry, so every key ends with exactly one
     row, the one its 201 named."""
-    env = {"DATABASE_URL": database_url, "CATS_API_TOKEN": TOKEN}
-    options = ("-c", GUNICORN_CONF, "--workers", "2")
-    app = "samples.cats:create_app()"
-    with (
-        gunicorn(app, *options, env=env, cwd=ROOT) as first,
-        gunicorn(app, *options, env=env, cwd=ROOT) as second,
-    ):
+    with two_hosts(database_url) as (first, second):
 
         def kill_first_host() -> None:
             os.killpg(first.process.pid, signal.SIGKILL)
