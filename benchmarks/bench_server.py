@@ -19,8 +19,9 @@ string, ``age`` an integer) and answers 201 with them.
 - Flask-RESTful: the same ``Resource`` and parser;
 
 each under gunicorn (``gthread`` with 4 threads, and ``sync``) and granian
-(WSGI); and FastAPI (``async def`` routes, a pydantic body model) under
-uvicorn (uvloop, httptools) and granian (ASGI). Every server runs one
+(WSGI, with the cats sample's 4 blocking threads and with 1); and FastAPI
+(``async def`` routes, a pydantic body model) under uvicorn (uvloop,
+httptools) and granian (ASGI). Every server runs one
 worker. With two cores or more the server is pinned to the last core and
 wrk to the others (taskset). All servers are started first; then each round
 loads each of them in turn, so that a change in the machine's load falls on
@@ -80,13 +81,22 @@ WSGI_SERVERS: dict[str, t.Callable[[str, int], list[str]]] = {
         *("-m", "gunicorn", "-k", "sync", "-w", "1"),
         *("-b", f"127.0.0.1:{port}", "--log-level", "warning", f"{app}()"),
     ],
-    # The cats sample's blocking threads (samples/cats/granian_server.py).
-    "granian": lambda app, port: [
-        *("-m", "granian", "--interface", "wsgi", "--workers", "1"),
-        *("--blocking-threads", "4", "--no-ws", "--log-level", "warning"),
-        *("--port", str(port), "--factory", app),
-    ],
+    # The cats sample's blocking threads (samples/cats/granian_server.py),
+    # which overlap its database round trips.
+    "granian": lambda app, port: _granian(app, port, threads=4),
+    # One thread, for an app whose requests never wait: the deploy guide's
+    # setting for CPU-bound apps.
+    "granian 1 thread": lambda app, port: _granian(app, port, threads=1),
 }
+
+
+def _granian(app: str, port: int, *, threads: int) -> list[str]:
+    return [
+        *("-m", "granian", "--interface", "wsgi", "--workers", "1"),
+        *("--blocking-threads", str(threads), "--no-ws", "--log-level", "warning"),
+        *("--port", str(port), "--factory", app),
+    ]
+
 
 ASGI_SERVERS: dict[str, t.Callable[[int], list[str]]] = {
     "uvicorn": lambda port: [
