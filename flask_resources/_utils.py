@@ -250,7 +250,23 @@ def buffered_response_class(cls: type[Response]) -> type[Response]:
                 return body
             return cls.get_app_iter(self, environ)
 
-        namespace = {"get_app_iter": get_app_iter, "__module__": cls.__module__}
+        def __reduce_ex__(self: Response, protocol: t.SupportsIndex) -> t.Any:
+            # Pickled (a response cache, ``copy``) as an instance of ``cls``,
+            # which pickle can find by name where it cannot find this class.
+            return (_rebuilt_response, (cls, self.__dict__))
+
+        namespace = {
+            "get_app_iter": get_app_iter,
+            "__reduce_ex__": __reduce_ex__,
+            "__module__": cls.__module__,
+        }
         made = type(cls.__name__, (cls,), namespace)
         buffered = _BUFFERED_CLASSES.setdefault(cls, made)
     return buffered
+
+
+def _rebuilt_response(cls: type[Response], state: dict[str, t.Any]) -> Response:
+    """Unpickle a response of :func:`buffered_response_class` as ``cls``."""
+    response = cls.__new__(cls)
+    response.__dict__.update(state)
+    return response

@@ -4,7 +4,9 @@ otherwise (issue 27)."""
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import typing as t
 
 import pytest
@@ -144,3 +146,24 @@ def test_error_body_is_a_list(cats: Flask) -> None:
     assert type(body) is list
     assert "message" in json.loads(b"".join(body))
     assert dict(headers)["Allow"]
+
+
+def test_responses_pickle_as_the_apps_class(cats: Flask) -> None:
+    # Response caches (Flask-Caching on a resource) pickle what views return.
+    # Flask's own class: pytest-flask, when installed, swaps in one of its
+    # own that pickle cannot find by name.
+    cats.response_class = Response
+    seen: list[Response] = []
+
+    @cats.after_request
+    def keep(resp: Response) -> Response:
+        seen.append(resp)
+        return resp
+
+    cats.test_client().post("/cat")
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        again = pickle.loads(pickle.dumps(seen[0], protocol=protocol))
+        assert type(again) is Response
+        assert again.status_code == 201
+        assert again.get_json() == {"name": "Tom"}
+    assert copy.copy(seen[0]).get_data() == seen[0].get_data()
