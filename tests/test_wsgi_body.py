@@ -44,6 +44,19 @@ def serve(
     return body, started[0], started[1]
 
 
+def responses_of(app: Flask) -> list[Response]:
+    """The response objects the app's requests end with, as an
+    ``after_request`` function sees them, in order."""
+    seen: list[Response] = []
+
+    @app.after_request
+    def keep(resp: Response) -> Response:
+        seen.append(resp)
+        return resp
+
+    return seen
+
+
 @pytest.fixture
 def cats(app: Flask) -> Flask:
     Api(app).add_resource(Cat, "/cat")
@@ -108,13 +121,7 @@ def test_the_apps_response_class_is_kept(app: Flask) -> None:
             self.headers["X-Tagged"] = "yes"
 
     app.response_class = Tagged
-    seen: list[Response] = []
-
-    @app.after_request
-    def look(resp: Response) -> Response:
-        seen.append(resp)
-        return resp
-
+    seen = responses_of(app)
     Api(app).add_resource(Cat, "/cat")
     body, _, headers = serve(app)
     assert isinstance(seen[0], Tagged)
@@ -153,13 +160,7 @@ def test_responses_pickle_as_the_apps_class(cats: Flask) -> None:
     # Flask's own class: pytest-flask, when installed, swaps in one of its
     # own that pickle cannot find by name.
     cats.response_class = Response
-    seen: list[Response] = []
-
-    @cats.after_request
-    def keep(resp: Response) -> Response:
-        seen.append(resp)
-        return resp
-
+    seen = responses_of(cats)
     cats.test_client().post("/cat")
     for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
         again = pickle.loads(pickle.dumps(seen[0], protocol=protocol))
