@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import subprocess
 import sys
 import tarfile
@@ -226,3 +227,56 @@ def peer_suite_plugin(
         )
         + rest
     )
+
+
+def peer_suite_setup(
+    argv: t.Sequence[str] | None,
+    *,
+    description: str,
+    project: str,
+    version: str,
+    real: str,
+    plugin: str,
+    variable_prefix: str,
+    paths: t.Sequence[Path] = (),
+) -> tuple[Path, list[str], dict[str, str]]:
+    """What both peer-suite runners do before pytest: read ``--cache``,
+    ``--real`` and ``--validate-responses`` (the other arguments go to
+    pytest), unpack ``project``'s sdist, write ``plugin`` (from
+    :func:`peer_suite_plugin` with the same ``variable_prefix``) as the
+    module ``peer_alias`` and set the environment it reads. ``real`` names
+    the peer package that ``--real`` runs the suite against; ``paths`` go
+    on ``PYTHONPATH`` after the plugin. Returns the sdist's folder, the
+    pytest arguments and the environment."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "flask-resources-peer-suites",
+        help="where the sdist is unpacked (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help=f"run against {project} itself (pip install {project}) instead",
+    )
+    parser.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every response against the app's OpenAPI document"
+        " (RESOURCES_VALIDATE_RESPONSES = True in every app)",
+    )
+    options, pytest_args = parser.parse_known_args(argv)
+    root = unpack_sdist(project, version, options.cache)
+    plugin_dir = root / "_alias"
+    plugin_dir.mkdir(exist_ok=True)
+    (plugin_dir / "peer_alias.py").write_text(plugin)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(plugin_dir), *map(str, paths), env.get("PYTHONPATH")])
+    )
+    if options.real:
+        env[f"{variable_prefix}_TARGET"] = real
+    if options.validate_responses:
+        env[f"{variable_prefix}_VALIDATE_RESPONSES"] = "1"
+    return root, list(pytest_args), env

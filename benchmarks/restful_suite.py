@@ -21,15 +21,13 @@ still fails, and why, is in docs/guide/migrating.md.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import typing as t
 from pathlib import Path
 
-from harness import peer_suite_plugin, unpack_sdist
+from harness import peer_suite_plugin, peer_suite_setup
 
 PROJECT = "Flask-RESTful"
 VERSION = "0.3.10"
@@ -111,41 +109,19 @@ def _raise(exc):
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "flask-resources-peer-suites",
-        help="where the sdist is unpacked (default: %(default)s)",
+    root, pytest_args, env = peer_suite_setup(
+        argv,
+        description=__doc__.split("\n")[0],
+        project=PROJECT,
+        version=VERSION,
+        real="flask_restful",
+        plugin=ALIAS_PLUGIN,
+        variable_prefix="RESTFUL_SUITE",
+        # This checkout's package, not whichever is installed.
+        paths=[Path(__file__).resolve().parent.parent],
     )
-    parser.add_argument(
-        "--real",
-        action="store_true",
-        help="run against Flask-RESTful itself (pip install flask-restful)",
-    )
-    parser.add_argument(
-        "--validate-responses",
-        action="store_true",
-        help="check every response against the app's OpenAPI document"
-        " (RESOURCES_VALIDATE_RESPONSES = True in every app)",
-    )
-    options, pytest_args = parser.parse_known_args(argv)
-    root = unpack_sdist(PROJECT, VERSION, options.cache)
-    env = dict(os.environ)
-    plugin_dir = root / "_alias"
-    plugin_dir.mkdir(exist_ok=True)
-    (plugin_dir / "restful_alias.py").write_text(ALIAS_PLUGIN)
-    # This checkout's package, not whichever is installed.
-    checkout = Path(__file__).resolve().parent.parent
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(plugin_dir), str(checkout), env.get("PYTHONPATH")])
-    )
-    if options.real:
-        env["RESTFUL_SUITE_TARGET"] = "flask_restful"
-    if options.validate_responses:
-        env["RESTFUL_SUITE_VALIDATE_RESPONSES"] = "1"
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
-    command += ["-p", "restful_alias", "-W", "ignore::DeprecationWarning"]
+    command += ["-p", "peer_alias", "-W", "ignore::DeprecationWarning"]
     # The unpacked sdist also holds Flask-RESTful's package: keep it off
     # the path (pytest's rootdir insertion); the tests folder is the cwd.
     command += ["--rootdir", str(root / "tests"), "--import-mode=importlib"]

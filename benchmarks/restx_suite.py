@@ -18,15 +18,11 @@ docs/guide/migrating-from-restx.md.
 
 from __future__ import annotations
 
-import argparse
-import os
 import subprocess
 import sys
-import tempfile
 import typing as t
-from pathlib import Path
 
-from harness import peer_suite_plugin, unpack_sdist
+from harness import peer_suite_plugin, peer_suite_setup
 
 VERSION = "1.3.2"
 
@@ -135,39 +131,17 @@ def _request_context_marker(request):
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "flask-resources-peer-suites",
-        help="where the sdist is unpacked (default: %(default)s)",
+    root, pytest_args, env = peer_suite_setup(
+        argv,
+        description=__doc__.split("\n")[0],
+        project="flask-restx",
+        version=VERSION,
+        real="flask_restx",
+        plugin=ALIAS_PLUGIN,
+        variable_prefix="RESTX_SUITE",
     )
-    parser.add_argument(
-        "--real",
-        action="store_true",
-        help="run against Flask-RESTX itself (pip install flask-restx) instead",
-    )
-    parser.add_argument(
-        "--validate-responses",
-        action="store_true",
-        help="check every response against the app's OpenAPI document"
-        " (RESOURCES_VALIDATE_RESPONSES = True in every app)",
-    )
-    options, pytest_args = parser.parse_known_args(argv)
-    root = unpack_sdist("flask-restx", VERSION, options.cache)
-    env = dict(os.environ)
-    plugin_dir = root / "_alias"
-    plugin_dir.mkdir(exist_ok=True)
-    (plugin_dir / "restx_alias.py").write_text(ALIAS_PLUGIN)
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(plugin_dir), env.get("PYTHONPATH")])
-    )
-    if options.real:
-        env["RESTX_SUITE_TARGET"] = "flask_restx"
-    if options.validate_responses:
-        env["RESTX_SUITE_VALIDATE_RESPONSES"] = "1"
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
-    command += ["-p", "restx_alias"]
+    command += ["-p", "peer_alias"]
     # The unpacked sdist also holds Flask-RESTX's package: keep it off the
     # path (pytest's rootdir insertion) unless it is the one under test.
     command += ["--rootdir", str(root), "-c", str(root / "setup.cfg")]
