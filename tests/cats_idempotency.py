@@ -126,3 +126,13 @@ def check_answers_expire(app: Flask) -> None:
     assert counts(app) == (2, 1)
     assert store.expire() == 1
     assert counts(app) == (2, 0)
+
+
+#: Every check above, for the database test modules to run on their app.
+CHECKS = [
+    check_post_is_replayed,
+    check_patch_with_if_match_is_replayed,
+    check_errors_are_not_kept,
+    check_threads_write_each_key_once,
+    check_answers_expire,
+]

@@ -462,16 +462,7 @@ def test_write_refused_at_commit_is_rolled_back(
 # -- Idempotency-Key (tests/cats_idempotency.py) --------------------------------
 
 
-@pytest.mark.parametrize(
-    "check",
-    [
-        cats_idempotency.check_post_is_replayed,
-        cats_idempotency.check_patch_with_if_match_is_replayed,
-        cats_idempotency.check_errors_are_not_kept,
-        cats_idempotency.check_threads_write_each_key_once,
-        cats_idempotency.check_answers_expire,
-    ],
-)
+@pytest.mark.parametrize("check", cats_idempotency.CHECKS)
 def test_idempotency_key(cats_app: Flask, check: t.Callable[[Flask], None]) -> None:
     check(cats_app)
 
